@@ -1,0 +1,1 @@
+"""LocalSafety: Portugal's Local Safety Contracts from diagnosis to evaluation."""

@@ -1,0 +1,276 @@
+"""LocalSafety settings, read from environment variables.
+
+Development and the demo run with ``LOCALSAFETY_DEBUG=1`` on SQLite. Production sets
+``LOCALSAFETY_DEBUG=0``, ``DATABASE_URL``, ``LOCALSAFETY_SECRET_KEY`` (or ``_FILE``) and
+``LOCALSAFETY_ALLOWED_HOSTS``; see README.md.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+from localsafety.env import (
+    ConfigurationError,
+    database_from_url,
+    envbool,
+    envint,
+    envlist,
+    envsecret,
+    envstr,
+)
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_DIR = PACKAGE_DIR.parent.parent
+VAR_DIR = Path(envstr("LOCALSAFETY_VAR_DIR", str(REPO_DIR / "var")) or REPO_DIR / "var")
+
+DEBUG = envbool("LOCALSAFETY_DEBUG", False)
+
+_secret = envsecret("LOCALSAFETY_SECRET_KEY")
+if not _secret:
+    if not DEBUG:
+        raise ConfigurationError(
+            "LOCALSAFETY_SECRET_KEY (or LOCALSAFETY_SECRET_KEY_FILE) must be set when DEBUG is off"
+        )
+    _secret = "insecure-development-key-do-not-use-in-production-0123456789abcdef"
+SECRET_KEY: str = _secret
+
+ALLOWED_HOSTS = envlist(
+    "LOCALSAFETY_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"]
+)
+CSRF_TRUSTED_ORIGINS = envlist("LOCALSAFETY_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
+    "rules.apps.AutodiscoverRulesConfig",
+    "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "localsafety.core",
+    "localsafety.territory",
+    "localsafety.organisations",
+    "localsafety.contracts",
+    "localsafety.portal",
+    "localsafety.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "localsafety.core.middleware.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "localsafety.core.middleware.UserLanguageMiddleware",
+    "localsafety.core.middleware.TwoFactorRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "localsafety.core.middleware.DomainErrorMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "localsafety.urls"
+WSGI_APPLICATION = "localsafety.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "localsafety.core.context_processors.site",
+            ],
+        },
+    }
+]
+
+DATABASES = {
+    "default": database_from_url(
+        envstr("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'localsafety.sqlite3'}"
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "organisations.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "portal:overview"
+LOGOUT_REDIRECT_URL = "portal:overview"
+
+# django-axes: lock an account/address pair after repeated failures.
+AXES_FAILURE_LIMIT = envint("LOCALSAFETY_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+
+OTP_TOTP_ISSUER = "LocalSafety"
+
+LANGUAGE_CODE = "pt-pt"
+LANGUAGES = [("pt-pt", "Português"), ("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Europe/Lisbon"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(envstr("LOCALSAFETY_MEDIA_ROOT", str(VAR_DIR / "media")) or VAR_DIR / "media")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+# Leaflet and Leaflet.draw ship inside django-leaflet; its app is not installed (its admin
+# imports GeoDjango, which needs system GDAL), so its static folder is served directly.
+_leaflet_spec = importlib.util.find_spec("leaflet")
+STATICFILES_DIRS = (
+    [Path(next(iter(_leaflet_spec.submodule_search_locations))) / "static"]
+    if _leaflet_spec and _leaflet_spec.submodule_search_locations
+    else []
+)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+LOCALSAFETY_MAX_DOCUMENT_BYTES = envint("LOCALSAFETY_MAX_DOCUMENT_BYTES", 20 * 1024 * 1024)
+LOCALSAFETY_MAX_AREA_FILE_BYTES = envint("LOCALSAFETY_MAX_AREA_FILE_BYTES", 100 * 1024 * 1024)
+
+# Real reference data (municipalities, parishes, boundaries). Read in place, never copied.
+_default_reference = REPO_DIR.parent / "shared" / "domain" / "data"
+LOCALSAFETY_REFERENCE_DIR = Path(
+    envstr("LOCALSAFETY_REFERENCE_DIR", str(_default_reference)) or _default_reference
+)
+# Optional base-map tiles; maps work without them (boundaries only).
+LOCALSAFETY_TILE_URL = envstr("LOCALSAFETY_TILE_URL", "") or ""
+LOCALSAFETY_TILE_ATTRIBUTION = envstr("LOCALSAFETY_TILE_ATTRIBUTION", "") or ""
+LOCALSAFETY_SMALL_COUNT_THRESHOLD = envint("LOCALSAFETY_SMALL_COUNT_THRESHOLD", 10)
+LOCALSAFETY_SITE_NAME = "LocalSafety"
+
+# E-mail: console in development and the demo; SMTP in production.
+EMAIL_BACKEND = envstr(
+    "LOCALSAFETY_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = envstr("LOCALSAFETY_EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("LOCALSAFETY_EMAIL_PORT", 25)
+EMAIL_HOST_USER = envstr("LOCALSAFETY_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = envsecret("LOCALSAFETY_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("LOCALSAFETY_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = envstr("LOCALSAFETY_DEFAULT_FROM_EMAIL", "LocalSafety <noreply@localhost>")
+
+# Security: strict in production, relaxed only where DEBUG must run over plain HTTP.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = envbool("LOCALSAFETY_SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = envbool("LOCALSAFETY_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = envint("LOCALSAFETY_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = not DEBUG
+if envbool("LOCALSAFETY_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"]
+    + ([LOCALSAFETY_TILE_URL.split("/{")[0]] if LOCALSAFETY_TILE_URL else []),
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "localsafety.api.exception_handlers.api_exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "LocalSafety API",
+    "DESCRIPTION": "Territories, organisations and Local Safety Contracts. Same access rules as the pages.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+
+TASKS = {
+    "default": {"BACKEND": envstr("LOCALSAFETY_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": envstr("LOCALSAFETY_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+}
+
+SILENCED_SYSTEM_CHECKS: list[str] = []

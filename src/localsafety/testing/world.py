@@ -1,0 +1,278 @@
+"""A small, named world for tests: two contracts, their people, and strangers.
+
+Like healthchecks' alice/bob/charlie: every access test speaks of the same people.
+
+- ``national``: ministry analyst on the Interministerial Commission (reads everything).
+- ``mayor_a``: chairs contract A's Coordinating Committee (reads, approves); municipality A.
+- ``coordinator_a``: municipality A safety coordinator, manager of the lead organisation.
+- ``commander_a``: PSP commander on A's committee (reads, approves; cannot edit the record).
+- ``partner_a``: NGO A staff; NGO A sits on A's Operational Core (reads, submits, own items).
+- ``mayor_b``, ``coordinator_b``, ``partner_b``: the same for contract B.
+- ``stranger``: signed in, belongs to nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from localsafety.contracts import services as contract_services
+from localsafety.contracts.models import (
+    Axis,
+    BodyKind,
+    BodyMember,
+    BodyRole,
+    Contract,
+    ContractCategory,
+    GovernanceBody,
+)
+from localsafety.organisations.models import Membership, Organisation, OrganisationKind, User
+from localsafety.territory.models import Area, AreaKind, AreaPopulation
+
+NATIONAL_AXES = [
+    ("i", "Prevention of juvenile delinquency", "Prevenção da delinquência juvenil"),
+    (
+        "ii",
+        "Requalification of urban areas and removal of crime-promoting factors",
+        "Requalificação de áreas urbanas e eliminação de fatores criminógenos",
+    ),
+    ("iii", "Reduction of social vulnerabilities", "Redução de vulnerabilidades sociais"),
+    (
+        "iv",
+        "Promotion of citizenship and gender equality",
+        "Promoção da cidadania e da igualdade de género",
+    ),
+]
+
+SQUARE_A = (
+    '{"type":"Polygon","coordinates":'
+    "[[[-9.2,38.69],[-9.09,38.69],[-9.09,38.8],[-9.2,38.8],[-9.2,38.69]]]}"
+)
+SQUARE_B = (
+    '{"type":"Polygon","coordinates":'
+    "[[[-7.7,37.85],[-7.4,37.85],[-7.4,38.1],[-7.7,38.1],[-7.7,37.85]]]}"
+)
+
+
+def ensure_national_axes() -> list[Axis]:
+    axes = []
+    for position, (code, name_en, name_pt) in enumerate(NATIONAL_AXES, start=1):
+        axis, _created = Axis.objects.get_or_create(
+            contract=None,
+            code=code,
+            defaults={
+                "name_en": name_en,
+                "name_pt": name_pt,
+                "position": position,
+                "data_origin": "real",
+            },
+        )
+        axes.append(axis)
+    return axes
+
+
+def ensure_national_commission() -> GovernanceBody:
+    body, _created = GovernanceBody.objects.get_or_create(
+        kind=BodyKind.INTERMINISTERIAL,
+        contract=None,
+        defaults={"name": "Interministerial Commission"},
+    )
+    return body
+
+
+@dataclass
+class World:
+    national: User
+    mayor_a: User
+    coordinator_a: User
+    commander_a: User
+    partner_a: User
+    mayor_b: User
+    coordinator_b: User
+    partner_b: User
+    stranger: User
+    municipality_a: Area
+    municipality_b: Area
+    parish_a: Area
+    ministry: Organisation
+    town_a: Organisation
+    town_b: Organisation
+    psp: Organisation
+    ngo_a: Organisation
+    ngo_b: Organisation
+    contract_a: Contract
+    contract_b: Contract
+
+    @property
+    def users(self) -> dict[str, User]:
+        return {
+            name: getattr(self, name)
+            for name in (
+                "national",
+                "mayor_a",
+                "coordinator_a",
+                "commander_a",
+                "partner_a",
+                "mayor_b",
+                "coordinator_b",
+                "partner_b",
+                "stranger",
+            )
+        }
+
+
+def _user(username: str, first: str, last: str, *, superuser: bool = False) -> User:
+    user = User.objects.create_user(
+        username=username,
+        password="correct horse battery staple",  # noqa: S106 - test password
+        first_name=first,
+        last_name=last,
+        email=f"{username}@example.test",
+        is_superuser=superuser,
+        is_staff=superuser,
+    )
+    return user
+
+
+@transaction.atomic
+def build_world() -> World:
+    axes = ensure_national_axes()
+    commission = ensure_national_commission()
+    portugal = Area.objects.create(kind=AreaKind.COUNTRY, code="PT", name="Portugal")
+    region = Area.objects.create(
+        kind=AreaKind.NUTS2, code="PT1A", name="Grande Lisboa", parent=portugal
+    )
+    district = Area.objects.create(kind=AreaKind.DISTRICT, code="11", name="Lisboa", parent=region)
+    alentejo = Area.objects.create(
+        kind=AreaKind.NUTS2, code="PT1C", name="Alentejo", parent=portugal
+    )
+    beja = Area.objects.create(kind=AreaKind.DISTRICT, code="02", name="Beja", parent=alentejo)
+    municipality_a = Area.objects.create(
+        kind=AreaKind.MUNICIPALITY,
+        code="1106",
+        name="Lisboa",
+        parent=district,
+        geometry=SQUARE_A,
+        label_lat=38.74,
+        label_lon=-9.15,
+    )
+    municipality_b = Area.objects.create(
+        kind=AreaKind.MUNICIPALITY,
+        code="0213",
+        name="Serpa",
+        parent=beja,
+        geometry=SQUARE_B,
+        label_lat=37.94,
+        label_lon=-7.6,
+    )
+    AreaPopulation.objects.create(area=municipality_a, year=2021, population=545796)
+    AreaPopulation.objects.create(area=municipality_b, year=2021, population=14590)
+    parish_a = Area.objects.create(
+        kind=AreaKind.PARISH, code="110658", name="Lumiar", parent=municipality_a
+    )
+
+    ministry = Organisation.objects.create(
+        name="Ministério da Administração Interna", short_name="MAI", kind=OrganisationKind.MINISTRY
+    )
+    town_a = Organisation.objects.create(
+        name="Câmara Municipal de Lisboa",
+        kind=OrganisationKind.MUNICIPALITY,
+        municipality=municipality_a,
+    )
+    town_b = Organisation.objects.create(
+        name="Câmara Municipal de Serpa",
+        kind=OrganisationKind.MUNICIPALITY,
+        municipality=municipality_b,
+    )
+    psp = Organisation.objects.create(
+        name="PSP — Comando Metropolitano de Lisboa",
+        short_name="PSP Lisboa",
+        kind=OrganisationKind.PSP,
+    )
+    ngo_a = Organisation.objects.create(
+        name="Associação Bairro Feliz", kind=OrganisationKind.ASSOCIATION
+    )
+    ngo_b = Organisation.objects.create(
+        name="Associação Planície Unida", kind=OrganisationKind.ASSOCIATION
+    )
+
+    national = _user("national", "Nádia", "Nacional")
+    mayor_a = _user("mayor_a", "Mário", "Lisboa")
+    coordinator_a = _user("coordinator_a", "Carla", "Coordenadora")
+    commander_a = _user("commander_a", "Comandante", "Costa")
+    partner_a = _user("partner_a", "Paula", "Parceira")
+    mayor_b = _user("mayor_b", "Manuel", "Serpa")
+    coordinator_b = _user("coordinator_b", "Carlos", "Coordenador")
+    partner_b = _user("partner_b", "Pedro", "Parceiro")
+    stranger = _user("stranger", "Sara", "Estranha")
+
+    Membership.objects.create(user=national, organisation=ministry)
+    Membership.objects.create(user=mayor_a, organisation=town_a)
+    Membership.objects.create(user=coordinator_a, organisation=town_a, role="manager")
+    Membership.objects.create(user=commander_a, organisation=psp)
+    Membership.objects.create(user=partner_a, organisation=ngo_a)
+    Membership.objects.create(user=mayor_b, organisation=town_b)
+    Membership.objects.create(user=coordinator_b, organisation=town_b, role="manager")
+    Membership.objects.create(user=partner_b, organisation=ngo_b)
+    BodyMember.objects.create(body=commission, organisation=ministry, person=national)
+
+    contract_a = contract_services.contract_create(
+        actor=coordinator_a,
+        title="CLS Lisboa — Lumiar",
+        category=ContractCategory.NEIGHBOURHOOD,
+        municipality=municipality_a,
+        lead_organisation=town_a,
+        chair=mayor_a,
+        signed_on=dt.date(2016, 7, 14),
+        areas=[municipality_a, parish_a],
+        axes=axes,
+    )
+    contract_b = contract_services.contract_create(
+        actor=coordinator_b,
+        title="CLS Serpa",
+        category=ContractCategory.CITIZEN,
+        municipality=municipality_b,
+        lead_organisation=town_b,
+        chair=mayor_b,
+        signed_on=dt.date(2016, 7, 14),
+        axes=axes,
+    )
+    committee_a = contract_a.bodies.get(kind=BodyKind.COMMITTEE)
+    core_a = contract_a.bodies.get(kind=BodyKind.CORE)
+    core_b = contract_b.bodies.get(kind=BodyKind.CORE)
+    contract_services.body_member_add(
+        actor=coordinator_a,
+        body=committee_a,
+        organisation=psp,
+        person=commander_a,
+        role=BodyRole.SECURITY_FORCE,
+    )
+    contract_services.body_member_add(actor=coordinator_a, body=core_a, organisation=town_a)
+    contract_services.body_member_add(actor=coordinator_a, body=core_a, organisation=ngo_a)
+    contract_services.body_member_add(actor=coordinator_b, body=core_b, organisation=town_b)
+    contract_services.body_member_add(actor=coordinator_b, body=core_b, organisation=ngo_b)
+
+    return World(
+        national=national,
+        mayor_a=mayor_a,
+        coordinator_a=coordinator_a,
+        commander_a=commander_a,
+        partner_a=partner_a,
+        mayor_b=mayor_b,
+        coordinator_b=coordinator_b,
+        partner_b=partner_b,
+        stranger=stranger,
+        municipality_a=municipality_a,
+        municipality_b=municipality_b,
+        parish_a=parish_a,
+        ministry=ministry,
+        town_a=town_a,
+        town_b=town_b,
+        psp=psp,
+        ngo_a=ngo_a,
+        ngo_b=ngo_b,
+        contract_a=contract_a,
+        contract_b=contract_b,
+    )

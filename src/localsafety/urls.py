@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("localsafety.portal.urls")),
+    path("accounts/", include("localsafety.organisations.account_urls")),
+    path("organisations/", include("localsafety.organisations.urls")),
+    path("territory/", include("localsafety.territory.urls")),
+    path("contracts/", include("localsafety.contracts.urls")),
+    path("api/", include("localsafety.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
