@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -28,3 +29,14 @@ def client_for(db: None) -> Callable[[User | None], Client]:
         return client
 
     return make
+
+
+@pytest.fixture
+def english_pages(request: pytest.FixtureRequest, settings: Any) -> None:
+    """Pages in English for tests that read their text (everyone in the world reads English)."""
+    settings.LANGUAGE_CODE = "en"
+    if "world" in request.fixturenames:
+        world = request.getfixturevalue("world")
+        User.objects.update(language="en")
+        for user in world.users.values():
+            user.language = "en"

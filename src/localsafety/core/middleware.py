@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from localsafety.core.errors import DomainError
 
@@ -65,11 +67,18 @@ class TwoFactorRequiredMiddleware:
             user is not None
             and user.is_authenticated
             and not request.path.startswith(EXEMPT_PREFIXES)
-            and not request.path.startswith("/api/")
             and scope_for(user).requires_two_factor
             and not user.is_verified()
         ):
-            return redirect(f"{reverse('accounts:two_factor')}?next={request.get_full_path()}")
+            if request.path.startswith("/api/"):
+                # A session signed in with only a password must not reach the API either;
+                # token requests are authenticated later by DRF (tokens need 2FA to create).
+                return JsonResponse(
+                    {"detail": _("Two-factor authentication is required for your role.")},
+                    status=403,
+                )
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('accounts:two_factor')}?{query}")
         return self.get_response(request)
 
 

@@ -85,6 +85,14 @@ class UserScope:
     def can_manage_reference_data(self) -> bool:
         return self.is_national
 
+    def can_edit_organisation(self, organisation_id: int) -> bool:
+        """National users keep the register; an organisation's managers keep its own entry."""
+        return self.can_manage_reference_data or organisation_id in self.managed_organisation_ids
+
+    def can_manage_members(self, organisation_id: int) -> bool:
+        """An organisation's managers (and superusers) decide who belongs to it."""
+        return self.is_superuser or organisation_id in self.managed_organisation_ids
+
 
 ANONYMOUS_SCOPE = UserScope()
 

@@ -1,12 +1,22 @@
 from django.urls import path
 
-from localsafety.core.views import not_built_yet
+from localsafety.organisations import account_views as views
 
 app_name = "accounts"
 urlpatterns = [
-    path("login/", not_built_yet, name="login"),
-    path("logout/", not_built_yet, name="logout"),
-    path("language/", not_built_yet, name="language"),
-    path("profile/", not_built_yet, name="profile"),
-    path("two-factor/", not_built_yet, name="two_factor"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("language/", views.language, name="language"),
+    path("profile/", views.profile, name="profile"),
+    path("profile/token/", views.token_create, name="token_create"),
+    path("profile/token/delete/", views.token_delete, name="token_delete"),
+    path("two-factor/", views.two_factor, name="two_factor"),
+    path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
 ]

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from localsafety.core.views import not_built_yet
+from localsafety.contracts.views import contract_list
+from localsafety.portal import views
 
 app_name = "portal"
 urlpatterns = [
-    path("", not_built_yet, name="overview"),
-    path("accessibility/", not_built_yet, name="accessibility"),
-    path("about-data/", not_built_yet, name="about_data"),
+    path("", contract_list, name="overview"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("about-data/", views.about_data, name="about_data"),
+    path("healthz/", views.healthz, name="healthz"),
 ]

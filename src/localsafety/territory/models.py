@@ -78,6 +78,13 @@ class Area(OriginMixin):
         help_text=_("Set for zones that a contract defines (a neighbourhood, an estate)."),
     )
     description = models.TextField(_("description"), blank=True)
+    nuts2_code = models.CharField(
+        _("NUTS II code"),
+        max_length=8,
+        blank=True,
+        db_index=True,
+        help_text=_("The municipality's own NUTS II region (2013 codes); a district may span two."),
+    )
     nuts3_name = models.CharField(_("NUTS III"), max_length=120, blank=True)
     area_km2 = models.DecimalField(
         _("area (km²)"), max_digits=10, decimal_places=2, null=True, blank=True
@@ -89,8 +96,9 @@ class Area(OriginMixin):
     )
     bbox = models.CharField(_("bounding box"), max_length=120, blank=True)
     is_active = models.BooleanField(_("in force"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["geometry"])
+    history = HistoricalRecords(excluded_fields=["geometry", "updated_at"])
     objects = AreaQuerySet.as_manager()
 
     class Meta:
@@ -167,6 +175,12 @@ class AreaImport(models.Model):
     )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="area_imports"
+    )
+    code_field = models.CharField(
+        _("code attribute"), max_length=80, blank=True, help_text=_("Empty: found automatically.")
+    )
+    name_field = models.CharField(
+        _("name attribute"), max_length=80, blank=True, help_text=_("Empty: found automatically.")
     )
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     status = models.CharField(

@@ -1,9 +1,19 @@
 from django.urls import path
 
-from localsafety.core.views import not_built_yet
+from localsafety.territory import views
 
 app_name = "territory"
 urlpatterns = [
-    path("municipalities/", not_built_yet, name="municipality_list"),
-    path("reference/", not_built_yet, name="reference"),
+    path("municipalities/", views.municipality_list, name="municipality_list"),
+    path("municipalities/<str:code>/", views.municipality_detail, name="municipality_detail"),
+    path("reference/", views.reference, name="reference"),
+    path("reference/load/", views.reference_load, name="reference_load"),
+    path("imports/new/", views.import_new, name="import_new"),
+    path("imports/<int:pk>/", views.import_detail, name="import_detail"),
+    path("contracts/<int:contract_id>/zones/", views.zone_list, name="zone_list"),
+    path("contracts/<int:contract_id>/zones/new/", views.zone_create, name="zone_create"),
+    path("contracts/<int:contract_id>/zones/upload/", views.zone_upload, name="zone_upload"),
+    path("zones/<int:pk>/edit/", views.zone_edit, name="zone_edit"),
+    path("zones/<int:pk>/delete/", views.zone_delete, name="zone_delete"),
+    path("areas.geojson", views.areas_geojson, name="areas_geojson"),
 ]

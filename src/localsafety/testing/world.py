@@ -142,15 +142,16 @@ def build_world() -> World:
     commission = ensure_national_commission()
     portugal = Area.objects.create(kind=AreaKind.COUNTRY, code="PT", name="Portugal")
     region = Area.objects.create(
-        kind=AreaKind.NUTS2, code="PT1A", name="Grande Lisboa", parent=portugal
+        kind=AreaKind.NUTS2, code="PT17", name="Área Metropolitana de Lisboa", parent=portugal
     )
     district = Area.objects.create(kind=AreaKind.DISTRICT, code="11", name="Lisboa", parent=region)
     alentejo = Area.objects.create(
-        kind=AreaKind.NUTS2, code="PT1C", name="Alentejo", parent=portugal
+        kind=AreaKind.NUTS2, code="PT18", name="Alentejo", parent=portugal
     )
     beja = Area.objects.create(kind=AreaKind.DISTRICT, code="02", name="Beja", parent=alentejo)
     municipality_a = Area.objects.create(
         kind=AreaKind.MUNICIPALITY,
+        nuts2_code="PT17",
         code="1106",
         name="Lisboa",
         parent=district,
@@ -160,6 +161,7 @@ def build_world() -> World:
     )
     municipality_b = Area.objects.create(
         kind=AreaKind.MUNICIPALITY,
+        nuts2_code="PT18",
         code="0213",
         name="Serpa",
         parent=beja,

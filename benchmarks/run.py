@@ -1,0 +1,555 @@
+"""Page-speed benchmark at national scale, on SQLite and PostgreSQL (``make bench``).
+
+For each database: create it afresh, migrate, time ``localsafety generate --scale national``,
+start gunicorn on a free loopback port (production settings, two workers), then send a bounded
+number of sequential requests to a trivial page (the baseline), the national overview and a
+published contract's page, anonymously and signed in as the generated national user (password
+and TOTP, the way a person signs in). Prints p50/p95 per page with the ratio of p95 to the
+trivial page's p95, checks the targets (p95 < 150 ms and <= 4x the trivial page) and writes
+``benchmarks/results/latest.json``.
+
+Only the standard library talks HTTP, and only to 127.0.0.1. PostgreSQL comes from
+``PG_BENCH_URL`` (default below); when it cannot be reached the PostgreSQL run is skipped with
+a note. ``--probe`` is an internal mode: run with a database's environment, it prints what the
+benchmark needs from the ORM (a published contract, the bench user's TOTP key) as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import math
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urljoin, urlsplit
+
+REPO = Path(__file__).resolve().parent.parent
+VAR = REPO / "var" / "bench"
+RESULTS = REPO / "benchmarks" / "results" / "latest.json"
+DEFAULT_PG_URL = "postgres://localsafety:localsafety@127.0.0.1:5432/localsafety_bench"
+HOST = "127.0.0.1"
+TARGET_P95_MS = 150.0
+TARGET_RATIO = 4.0
+WARMUP = 10
+PAGE_DEADLINE_S = 90.0  # a page that is this slow in total is cut short and reported as such
+REQUEST_TIMEOUT_S = 15.0
+
+
+def venv_bin(name: str) -> str:
+    for folder in (REPO / ".venv" / "bin", Path(sys.executable).parent):
+        candidate = folder / name
+        if candidate.exists():
+            return str(candidate)
+    found = shutil.which(name)
+    if not found:
+        raise SystemExit(f"{name} not found; run `make install` first.")
+    return found
+
+
+# --- HTTP over loopback, with a cookie jar ------------------------------------------------
+
+
+@dataclass
+class Response:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    elapsed_ms: float
+
+
+@dataclass
+class Browser:
+    port: int
+    cookies: dict[str, str] = field(default_factory=dict)
+
+    def request(
+        self, method: str, path: str, form: dict[str, str] | None = None, referer: str = ""
+    ) -> Response:
+        connection = http.client.HTTPConnection(HOST, self.port, timeout=REQUEST_TIMEOUT_S)
+        headers = {"Host": HOST, "Accept": "text/html", "Accept-Language": "en"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if form is not None:
+            body = urlencode(form).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if referer:
+            headers["Referer"] = referer
+        started = time.perf_counter()
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            raw = connection.getresponse()
+            content = raw.read()
+        finally:
+            connection.close()
+        elapsed = (time.perf_counter() - started) * 1000
+        for name, value in raw.getheaders():
+            if name.lower() == "set-cookie":
+                jar: SimpleCookie = SimpleCookie()
+                jar.load(value)
+                for key, morsel in jar.items():
+                    if morsel["max-age"] == "0" or morsel.value == "":
+                        self.cookies.pop(key, None)
+                    else:
+                        self.cookies[key] = morsel.value
+        headers_out = {name.lower(): value for name, value in raw.getheaders()}
+        return Response(raw.status, headers_out, content, elapsed)
+
+    def get(self, path: str) -> Response:
+        return self.request("GET", path)
+
+
+def _local_path(location: str) -> str:
+    parts = urlsplit(location)
+    if parts.netloc and parts.hostname not in (HOST, "localhost"):
+        raise RuntimeError(f"refusing to follow a redirect off this machine: {location}")
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+INPUT_RE = re.compile(r"<input\b[^>]*>", re.IGNORECASE | re.DOTALL)
+ATTR_RE = re.compile(r'([a-zA-Z_:-]+)\s*=\s*("([^"]*)"|\'([^\']*)\')')
+FORM_RE = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.IGNORECASE | re.DOTALL)
+CODE_TYPES = ("text", "number", "tel", "password")
+
+
+def _attrs(tag: str) -> dict[str, str]:
+    return {m.group(1).lower(): m.group(3) or m.group(4) or "" for m in ATTR_RE.finditer(tag)}
+
+
+def _post_forms(html: str, page_path: str) -> list[tuple[str, list[dict[str, str]]]]:
+    """Every POST form on the page: its action (a local path) and its named inputs."""
+    forms = []
+    for match in FORM_RE.finditer(html):
+        form_attrs = _attrs(match.group(1))
+        if form_attrs.get("method", "get").lower() != "post":
+            continue
+        action = _local_path(urljoin(page_path, form_attrs.get("action") or page_path))
+        inputs = [
+            attrs for attrs in map(_attrs, INPUT_RE.findall(match.group(2))) if attrs.get("name")
+        ]
+        forms.append((action, inputs))
+    return forms
+
+
+def _submit(
+    browser: Browser, page_path: str, html: str, fields: dict[str, str], needs: str
+) -> Response | str:
+    """Fill in the POST form that has an input named ``needs`` (or, if ``needs`` is empty,
+    the first code-like input) and post it; a string says why it could not."""
+    for action, inputs in _post_forms(html, page_path):
+        names = {item["name"] for item in inputs}
+        form = {i["name"]: i.get("value", "") for i in inputs if i.get("type") == "hidden"}
+        if needs and needs in names:
+            form.update(fields)
+        elif not needs:
+            code = [i["name"] for i in inputs if i.get("type", "text").lower() in CODE_TYPES]
+            if not code or "language" in names:
+                continue
+            form[code[0]] = fields["code"]
+        else:
+            continue
+        return browser.request("POST", action, form, referer=f"http://{HOST}{page_path}")
+    return f"{page_path} has no form for this step yet"
+
+
+def sign_in(browser: Browser, username: str, password: str, totp_key: str) -> tuple[bool, str]:
+    """Sign in through the real pages: password, then the TOTP step if the site asks."""
+    page = browser.get("/accounts/login/")
+    if page.status != 200:
+        return False, f"/accounts/login/ answered {page.status}"
+    html = page.body.decode("utf-8", "replace")
+    result = _submit(
+        browser, "/accounts/login/", html, {"username": username, "password": password}, "password"
+    )
+    if isinstance(result, str):
+        return False, result
+    if result.status not in (301, 302, 303):
+        return False, f"login POST answered {result.status} (wrong password or form changed)"
+    location = _local_path(urljoin("/accounts/login/", result.headers.get("location", "/")))
+    landing = browser.get(location)
+    hops = 0
+    while landing.status in (301, 302, 303) and hops < 5:
+        location = _local_path(urljoin(location, landing.headers.get("location", "/")))
+        landing = browser.get(location)
+        hops += 1
+    if "two-factor" in location:
+        from django_otp.oath import TOTP
+
+        code = f"{TOTP(bytes.fromhex(totp_key)).token():06d}"
+        html = landing.body.decode("utf-8", "replace")
+        verified = _submit(browser, location, html, {"code": code}, "")
+        if isinstance(verified, str):
+            return False, verified
+        if verified.status not in (301, 302, 303):
+            return False, f"two-factor POST answered {verified.status} (code refused?)"
+    check = browser.get("/")
+    if check.status in (301, 302, 303):
+        return False, f"still redirected to {check.headers.get('location')} after signing in"
+    if check.status != 200:
+        # The overview itself may be broken; the session is still valid for the other pages.
+        return True, f"signed in, but the overview answered {check.status}"
+    return True, "signed in with password and TOTP"
+
+
+# --- measuring -----------------------------------------------------------------------------
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    rank = max(1, math.ceil(fraction * len(ordered)))
+    return ordered[rank - 1]
+
+
+def measure(browser: Browser, path: str, count: int) -> dict[str, Any]:
+    statuses: dict[int, int] = {}
+    for _ in range(WARMUP):
+        browser.get(path)
+    timings: list[float] = []
+    started = time.monotonic()
+    for _ in range(count):
+        response = browser.get(path)
+        timings.append(response.elapsed_ms)
+        statuses[response.status] = statuses.get(response.status, 0) + 1
+        if time.monotonic() - started > PAGE_DEADLINE_S:
+            break
+    return {
+        "path": path,
+        "requests": len(timings),
+        "p50_ms": round(percentile(timings, 0.5), 2),
+        "p95_ms": round(percentile(timings, 0.95), 2),
+        "max_ms": round(max(timings), 2),
+        "statuses": {str(k): v for k, v in sorted(statuses.items())},
+        "cut_short": len(timings) < count,
+    }
+
+
+# --- databases and the server ----------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def prepare_sqlite() -> tuple[str | None, str]:
+    VAR.mkdir(parents=True, exist_ok=True)
+    path = VAR / "bench.sqlite3"
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return f"sqlite:///{path}", f"fresh file {path.relative_to(REPO)}"
+
+
+def prepare_postgres(url: str) -> tuple[str | None, str]:
+    """Recreate the bench database; None with a reason when PostgreSQL cannot be reached."""
+    try:
+        import psycopg
+        from psycopg import sql
+        from psycopg.conninfo import conninfo_to_dict, make_conninfo
+    except ImportError:
+        return None, "psycopg is not installed"
+    params = conninfo_to_dict(url)
+    name = str(params.get("dbname") or "localsafety_bench")
+    admin = make_conninfo(url, dbname="postgres", connect_timeout=3)
+
+    def connect() -> Any:
+        return psycopg.connect(admin, autocommit=True)
+
+    try:
+        conn = connect()
+    except psycopg.OperationalError as first_error:
+        helper = REPO / "scripts" / "ensure_postgres.py"
+        if not helper.exists():
+            return None, f"cannot connect: {str(first_error).strip().splitlines()[-1]}"
+        # The test suite's helper starts a local cluster and creates the CREATEDB role.
+        subprocess.run([sys.executable, str(helper), url], check=False, capture_output=True)
+        try:
+            conn = connect()
+        except psycopg.OperationalError as exc:
+            return None, f"cannot connect: {str(exc).strip().splitlines()[-1]}"
+    with conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        version = conn.execute("SHOW server_version").fetchone()
+    return url, f"fresh database {name} (PostgreSQL {version[0] if version else '?'})"
+
+
+def run_step(
+    label: str, command: list[str], env: dict[str, str], timeout: float = 600
+) -> tuple[float, str]:
+    started = time.perf_counter()
+    result = subprocess.run(
+        command, env=env, cwd=REPO, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        raise RuntimeError(f"{label} failed ({result.returncode}):\n{result.stderr[-3000:]}")
+    return seconds, result.stdout
+
+
+def gunicorn_quiet_flags() -> list[str]:
+    """Newer gunicorn opens a control socket in $HOME; the benchmark needs none."""
+    help_text = subprocess.run(
+        [venv_bin("gunicorn"), "--help"], capture_output=True, text=True, check=False
+    ).stdout
+    return ["--no-control-socket"] if "--no-control-socket" in help_text else []
+
+
+def start_server(env: dict[str, str], log_path: Path) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    log = log_path.open("wb")
+    process = subprocess.Popen(
+        [
+            venv_bin("gunicorn"),
+            "localsafety.wsgi",
+            "-b",
+            f"{HOST}:{port}",
+            "-w",
+            "2",
+            "--timeout",
+            "60",
+            *gunicorn_quiet_flags(),
+        ],
+        env=env,
+        cwd=REPO,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 40
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited early; see {log_path}")
+        try:
+            with socket.create_connection((HOST, port), timeout=1):
+                return process, port
+        except OSError:
+            time.sleep(0.2)
+    stop_server(process)
+    raise RuntimeError(f"gunicorn did not start within 40 s; see {log_path}")
+
+
+def stop_server(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+def bench_database(
+    label: str, database_url: str, base_env: dict[str, str], count: int, notes: list[str]
+) -> dict[str, Any]:
+    env = {**base_env, "DATABASE_URL": database_url}
+    localsafety = venv_bin("localsafety")
+    record: dict[str, Any] = {"database": label, "pages": []}
+    record["migrate_s"], _ = run_step("migrate", [localsafety, "migrate", "--noinput"], env)
+    print(f"[{label}] migrated in {record['migrate_s']:.1f} s", flush=True)
+    started = time.perf_counter()
+    _, output = run_step(
+        "generate", [localsafety, "generate", "--scale", "national", "--json"], env
+    )
+    record["generate_s"] = round(time.perf_counter() - started, 2)
+    summary = json.loads(output.strip().splitlines()[-1])
+    record["generate"] = summary
+    print(
+        f"[{label}] localsafety generate --scale national: {record['generate_s']:.1f} s "
+        f"(in-process {summary['seconds']} s; territory from {summary['territory_source']})",
+        flush=True,
+    )
+    _, probe_out = run_step("probe", [sys.executable, str(Path(__file__)), "--probe"], env)
+    probe = json.loads(probe_out.strip().splitlines()[-1])
+    if probe.get("contract_id") is None:
+        raise RuntimeError("no published contract was generated")
+
+    process, port = start_server(env, VAR / f"gunicorn-{label.lower()}.log")
+    try:
+        anonymous = Browser(port)
+        trivial = "/healthz/"
+        if anonymous.get(trivial).status != 200:
+            notes.append(f"{label}: /healthz/ is not there yet; /accessibility/ is the baseline.")
+            trivial = "/accessibility/"
+        pages = [
+            ("trivial", trivial),
+            ("overview", "/"),
+            ("contract", f"/contracts/{probe['contract_id']}/"),
+        ]
+        sessions: list[tuple[str, Browser]] = [("anonymous", anonymous)]
+        national = Browser(port)
+        ok, why = sign_in(
+            national, probe["username"], env["LOCALSAFETY_BENCH_PASSWORD"], probe["totp_key"]
+        )
+        print(f"[{label}] national user: {why}", flush=True)
+        if ok:
+            sessions.append(("national", national))
+        else:
+            notes.append(f"{label}: signed-in pages not measured ({why}).")
+        for who, browser in sessions:
+            for page, path in pages:
+                result = measure(browser, path, count)
+                result.update({"page": page, "user": who})
+                record["pages"].append(result)
+                print(
+                    f"[{label}] {who:9} {page:8} {path:24} p50 {result['p50_ms']:7.1f} ms  "
+                    f"p95 {result['p95_ms']:7.1f} ms  {result['statuses']}",
+                    flush=True,
+                )
+    finally:
+        stop_server(process)
+    for who in {row["user"] for row in record["pages"]}:
+        rows = [row for row in record["pages"] if row["user"] == who]
+        baseline = next(row["p95_ms"] for row in rows if row["page"] == "trivial")
+        for row in rows:
+            row["ratio"] = round(row["p95_ms"] / baseline, 2) if baseline else None
+            row["pass"] = bool(
+                row["p95_ms"] < TARGET_P95_MS
+                and row["ratio"] is not None
+                and row["ratio"] <= TARGET_RATIO
+                and set(row["statuses"]) == {"200"}
+            )
+    return record
+
+
+def print_table(records: list[dict[str, Any]]) -> None:
+    header = (
+        f"{'database':10} {'user':9} {'page':8} {'path':24} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'x trivial':>9}  target (p95<{TARGET_P95_MS:.0f} ms, <={TARGET_RATIO:.0f}x)"
+    )
+    print()
+    print(header)
+    print("-" * len(header))
+    for record in records:
+        for row in record["pages"]:
+            statuses = "" if set(row["statuses"]) == {"200"} else f"  statuses {row['statuses']}"
+            print(
+                f"{record['database']:10} {row['user']:9} {row['page']:8} {row['path']:24} "
+                f"{row['p50_ms']:8.1f} {row['p95_ms']:8.1f} {row['ratio']:9.2f}  "
+                f"{'PASS' if row['pass'] else 'FAIL'}{statuses}"
+            )
+
+
+def probe() -> None:
+    """Run inside a database's environment: what the benchmark needs from the ORM."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "localsafety.settings")
+    import django
+
+    django.setup()
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from localsafety.contracts.models import Contract
+    from localsafety.core.generate import BENCH_USERNAME
+
+    contract = (
+        Contract.objects.filter(is_published=True, data_origin="synthetic").order_by("pk").first()
+    )
+    device = TOTPDevice.objects.filter(user__username=BENCH_USERNAME, confirmed=True).first()
+    print(
+        json.dumps(
+            {
+                "contract_id": contract.pk if contract else None,
+                "username": BENCH_USERNAME,
+                "totp_key": device.key if device else "",
+            }
+        )
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=200, help="requests per page (max 1000)")
+    parser.add_argument(
+        "--databases", default="sqlite,postgres", help="comma-separated: sqlite, postgres"
+    )
+    parser.add_argument("--probe", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.probe:
+        probe()
+        return 0
+    count = max(1, min(args.requests, 1000))
+    VAR.mkdir(parents=True, exist_ok=True)
+    base_env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "localsafety.settings",
+        "LOCALSAFETY_DEBUG": "0",
+        "LOCALSAFETY_SECRET_KEY": secrets.token_urlsafe(48),
+        "LOCALSAFETY_SSL_REDIRECT": "0",
+        "LOCALSAFETY_SECURE_COOKIES": "0",
+        "LOCALSAFETY_HSTS_SECONDS": "0",
+        "LOCALSAFETY_ALLOWED_HOSTS": f"{HOST},localhost",
+        "LOCALSAFETY_VAR_DIR": str(VAR),
+        "LOCALSAFETY_LOG_LEVEL": "WARNING",
+        "LOCALSAFETY_BENCH_PASSWORD": secrets.token_urlsafe(16),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    base_env.pop("DATABASE_URL", None)
+    seconds, _ = run_step(
+        "collectstatic", [venv_bin("localsafety"), "collectstatic", "--noinput"], base_env
+    )
+    print(f"collectstatic into {VAR.relative_to(REPO)}/static: {seconds:.1f} s", flush=True)
+
+    notes: list[str] = []
+    records: list[dict[str, Any]] = []
+    wanted = [name.strip().lower() for name in args.databases.split(",") if name.strip()]
+    for name in wanted:
+        if name == "sqlite":
+            url, how = prepare_sqlite()
+            label = "SQLite"
+        elif name == "postgres":
+            url, how = prepare_postgres(os.environ.get("PG_BENCH_URL") or DEFAULT_PG_URL)
+            label = "PostgreSQL"
+        else:
+            raise SystemExit(f"unknown database {name!r} (sqlite or postgres)")
+        if url is None:
+            notes.append(f"{label} skipped: {how}.")
+            print(f"[{label}] skipped: {how}", flush=True)
+            continue
+        print(f"[{label}] {how}", flush=True)
+        records.append(bench_database(label, url, base_env, count, notes))
+
+    print_table(records)
+    for note in notes:
+        print(f"note: {note}")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "machine": {
+                    "python": platform.python_version(),
+                    "platform": platform.platform(),
+                    "cpus": os.cpu_count(),
+                },
+                "requests_per_page": count,
+                "targets": {"p95_ms": TARGET_P95_MS, "ratio_to_trivial": TARGET_RATIO},
+                "databases": records,
+                "notes": notes,
+            },
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    print(f"results: {RESULTS.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,233 @@
+"""A contract's restricted record: meetings, documents and change history.
+
+Only the contract's members (and the national level) read these: the contract is looked up
+through ``Contract.objects.accessible_to``, so anyone else gets 404 for reads and writes alike.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from localsafety.api.base import ApiView, Pagination, lookup_for_input, paginated_response
+from localsafety.api.contracts import accessible_contract
+from localsafety.api.serializers import BodyRefSerializer, OrganisationRefSerializer
+from localsafety.contracts import services
+from localsafety.contracts.history import MAX_HISTORY, contract_history
+from localsafety.contracts.models import (
+    BodyMember,
+    Document,
+    DocumentKind,
+    GovernanceBody,
+    Meeting,
+    Stage,
+    StageKind,
+)
+
+
+class AttendeeSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="display_name")
+    organisation = OrganisationRefSerializer()
+    role = serializers.CharField()
+
+
+class MeetingSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    body = BodyRefSerializer()
+    held_on = serializers.DateField()
+    location = serializers.CharField()
+    agenda = serializers.CharField()
+    decisions = serializers.CharField()
+    attendees = AttendeeSerializer(many=True, source="attendees.all")
+    recorded_by_organisation = OrganisationRefSerializer()
+    created_at = serializers.DateTimeField()
+
+
+class MeetingListApi(ApiView):
+    """GET the contract's meetings (members only); POST records one (partners)."""
+
+    pagination_class = Pagination
+    parser_classes = [JSONParser]
+
+    class CreateInputSerializer(serializers.Serializer[Any]):
+        body = serializers.IntegerField(min_value=1, help_text="Id of the body that met.")
+        held_on = serializers.DateField()
+        location = serializers.CharField(max_length=200, required=False, allow_blank=True)
+        agenda = serializers.CharField()
+        decisions = serializers.CharField(required=False, allow_blank=True)
+        attendees = serializers.ListField(
+            child=serializers.IntegerField(min_value=1),
+            required=False,
+            help_text="Ids of the body's members who attended.",
+        )
+
+    @extend_schema(responses=MeetingSerializer(many=True))
+    def get(self, request: Request, contract_id: int) -> Response:
+        contract = accessible_contract(request.user, contract_id)
+        meetings = (
+            Meeting.objects.filter(contract=contract)
+            .select_related("body", "recorded_by_organisation")
+            .prefetch_related("attendees__organisation", "attendees__person")
+            .order_by("-held_on", "-pk")
+        )
+        return paginated_response(
+            view=self, request=request, queryset=meetings, serializer_class=MeetingSerializer
+        )
+
+    @extend_schema(request=CreateInputSerializer, responses={201: MeetingSerializer})
+    def post(self, request: Request, contract_id: int) -> Response:
+        if not request.user.is_authenticated:
+            self.permission_denied(request)
+        contract = accessible_contract(request.user, contract_id)
+        payload = self.CreateInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        body = lookup_for_input(
+            GovernanceBody.objects.filter(contract=contract), data["body"], "body"
+        )
+        wanted = set(data.get("attendees", []))
+        attendees = list(BodyMember.objects.filter(body=body, pk__in=wanted))
+        if len(attendees) != len(wanted):
+            raise serializers.ValidationError(
+                {"attendees": [_("Attendees must be members of the body that met.")]}
+            )
+        meeting = services.meeting_create(
+            actor=request.user,
+            body=body,
+            held_on=data["held_on"],
+            agenda=data["agenda"],
+            decisions=data.get("decisions", ""),
+            location=data.get("location", ""),
+            attendees=attendees,
+        )
+        meeting = (
+            Meeting.objects.select_related("body", "recorded_by_organisation")
+            .prefetch_related("attendees__organisation", "attendees__person")
+            .get(pk=meeting.pk)
+        )
+        return Response(MeetingSerializer(meeting).data, status=201)
+
+
+class DocumentSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField(source="get_kind_display")
+    title = serializers.CharField()
+    original_name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    organisation = OrganisationRefSerializer()
+    meeting = serializers.IntegerField(source="meeting_id", allow_null=True)
+    stage = serializers.CharField(source="stage.kind", allow_null=True, default=None)
+    uploaded_by = serializers.CharField(source="uploaded_by_name")
+    uploaded_at = serializers.DateTimeField()
+
+
+def _with_uploader(documents: list[Document]) -> list[Document]:
+    for document in documents:
+        document.uploaded_by_name = str(document.uploaded_by)  # type: ignore[attr-defined]
+    return documents
+
+
+class DocumentListApi(ApiView):
+    """GET the contract's documents' metadata (members only); POST uploads one (partners)."""
+
+    pagination_class = Pagination
+    parser_classes = [MultiPartParser, FormParser]
+
+    class UploadInputSerializer(serializers.Serializer[Any]):
+        kind = serializers.ChoiceField(choices=DocumentKind.choices)
+        title = serializers.CharField(max_length=250)
+        file = serializers.FileField()
+        meeting = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+        stage = serializers.ChoiceField(choices=StageKind.choices, required=False)
+
+    @extend_schema(responses=DocumentSerializer(many=True))
+    def get(self, request: Request, contract_id: int) -> Response:
+        contract = accessible_contract(request.user, contract_id)
+        documents = (
+            Document.objects.filter(contract=contract)
+            .select_related("organisation", "uploaded_by", "stage")
+            .order_by("-uploaded_at", "-pk")
+        )
+        paginator = Pagination()
+        page = paginator.paginate_queryset(documents, request, view=self) or []
+        return paginator.get_paginated_response(
+            DocumentSerializer(_with_uploader(list(page)), many=True).data
+        )
+
+    @extend_schema(request=UploadInputSerializer, responses={201: DocumentSerializer})
+    def post(self, request: Request, contract_id: int) -> Response:
+        if not request.user.is_authenticated:
+            self.permission_denied(request)
+        contract = accessible_contract(request.user, contract_id)
+        payload = self.UploadInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        meeting = None
+        if data.get("meeting"):
+            meeting = lookup_for_input(
+                Meeting.objects.filter(contract=contract), data["meeting"], "meeting"
+            )
+        stage = None
+        if data.get("stage"):
+            stage = Stage.objects.get(contract=contract, kind=data["stage"])
+        document = services.document_upload(
+            actor=request.user,
+            contract=contract,
+            kind=data["kind"],
+            title=data["title"],
+            upload=data["file"],
+            meeting=meeting,
+            stage=stage,
+        )
+        return Response(DocumentSerializer(_with_uploader([document])[0]).data, status=201)
+
+
+class HistoryChangeSerializer(serializers.Serializer[Any]):
+    field = serializers.CharField()
+    field_label = serializers.CharField()
+    old = serializers.CharField(allow_null=True)
+    new = serializers.CharField(allow_null=True)
+
+
+class HistoryEntrySerializer(serializers.Serializer[Any]):
+    when = serializers.DateTimeField()
+    who = serializers.CharField(allow_null=True)
+    who_id = serializers.IntegerField(allow_null=True)
+    object_type = serializers.CharField()
+    object_type_label = serializers.CharField()
+    object_id = serializers.IntegerField()
+    object_label = serializers.CharField()
+    action = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    action_label = serializers.CharField()
+    reason = serializers.CharField()
+    changes = HistoryChangeSerializer(many=True)
+
+
+class HistoryApi(ApiView):
+    class FilterSerializer(serializers.Serializer[Any]):
+        limit = serializers.IntegerField(
+            min_value=1, max_value=MAX_HISTORY, default=MAX_HISTORY, required=False
+        )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("limit", int, description=f"Newest entries (1–{MAX_HISTORY}).")
+        ],
+        responses=HistoryEntrySerializer(many=True),
+    )
+    def get(self, request: Request, contract_id: int) -> Response:
+        contract = accessible_contract(request.user, contract_id)
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        entries = contract_history(request.user, contract, limit=filters.validated_data["limit"])
+        return Response(HistoryEntrySerializer(entries, many=True).data)

@@ -1,0 +1,318 @@
+"""Forms parse and validate input; the services decide and write."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from localsafety.contracts.models import (
+    Axis,
+    BodyMember,
+    BodyRole,
+    ContractCategory,
+    DecisionAction,
+    DocumentKind,
+    GovernanceBody,
+    StageKind,
+)
+from localsafety.organisations.models import Organisation, User
+from localsafety.territory.models import Area, AreaKind
+
+
+def _model_field(form: forms.Form, name: str) -> forms.ModelChoiceField[Any]:
+    return cast("forms.ModelChoiceField[Any]", form.fields[name])
+
+
+def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    return cast(forms.ChoiceField, form.fields[name])
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ContractFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    category = forms.ChoiceField(
+        label=_("Category"), required=False, choices=[("", _("All"))] + ContractCategory.choices
+    )
+    region = forms.ChoiceField(label=_("Region (NUTS II)"), required=False)
+    stage = forms.ChoiceField(
+        label=_("Stage"), required=False, choices=[("", _("All"))] + StageKind.choices
+    )
+    axis = forms.ChoiceField(label=_("Axis"), required=False)
+
+    def __init__(self, *args: Any, regions: list[Area], axes: list[Axis], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choice_field(self, "region").choices = [("", _("All"))] + [
+            (r.code, r.name) for r in regions
+        ]
+        _choice_field(self, "axis").choices = [("", _("All"))] + [(a.code, str(a)) for a in axes]
+
+
+class ContractForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=250)
+    category = forms.ChoiceField(
+        label=_("Category"),
+        choices=ContractCategory.choices,
+        help_text=_(
+            "Municipality: municipal-wide policy. Neighbourhood: a place with specific "
+            "vulnerabilities. Citizen: an atypical situation limited in space and time."
+        ),
+    )
+    signed_on = forms.DateField(label=_("Signing date"), required=False, widget=DateInput())
+    signing_place = forms.CharField(label=_("Signing place"), max_length=120, required=False)
+    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea)
+    areas = forms.ModelMultipleChoiceField(
+        label=_("Areas covered"),
+        queryset=Area.objects.none(),
+        required=False,
+        help_text=_("The municipality, its parishes and the contract's own zones."),
+    )
+    axes = forms.ModelMultipleChoiceField(
+        label=_("Intervention axes"),
+        queryset=Axis.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    is_published = forms.BooleanField(label=_("Publish a public page"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(
+        self, *args: Any, municipality: Area | None, contract_id: int | None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        areas = Area.objects.none()
+        if municipality is not None:
+            areas = Area.objects.filter(pk=municipality.pk) | Area.objects.filter(
+                parent=municipality, kind=AreaKind.PARISH, owner_contract__isnull=True
+            )
+            if contract_id:
+                areas = areas | Area.objects.filter(owner_contract_id=contract_id)
+        _model_field(self, "areas").queryset = areas.order_by("kind", "name")
+        axes = Axis.objects.national()
+        if contract_id:
+            axes = axes | Axis.objects.filter(contract_id=contract_id)
+        _model_field(self, "axes").queryset = axes.order_by("contract_id", "position")
+
+
+class ContractCreateForm(ContractForm):
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"), queryset=Area.objects.filter(kind=AreaKind.MUNICIPALITY)
+    )
+    lead_organisation = forms.ModelChoiceField(
+        label=_("Lead organisation"), queryset=Organisation.objects.none()
+    )
+    chair = forms.ModelChoiceField(
+        label=_("Chair of the Coordinating Committee"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Usually the mayor. Choose a person with an account, or type a name below."),
+    )
+    chair_name = forms.CharField(
+        label=_("Chair's name (if they have no account)"), max_length=150, required=False
+    )
+    field_order = ["title", "category", "municipality", "lead_organisation", "chair", "chair_name"]
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, municipality=None, contract_id=None, **kwargs)
+        _model_field(self, "lead_organisation").queryset = organisations
+        _model_field(self, "chair").queryset = User.objects.filter(
+            memberships__organisation__in=organisations
+        ).distinct()
+        _model_field(self, "areas").queryset = Area.objects.filter(
+            kind__in=[AreaKind.MUNICIPALITY, AreaKind.PARISH], owner_contract__isnull=True
+        )
+        self.fields["areas"].help_text = _("Leave empty to cover the whole municipality.")
+        self.fields["axes"].initial = list(Axis.objects.national())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("chair") and not (data.get("chair_name") or "").strip():
+            self.add_error(
+                "chair",
+                _("A contract needs the chair of its Coordinating Committee (usually the mayor)."),
+            )
+        municipality = data.get("municipality")
+        for area in data.get("areas") or []:
+            if municipality and area.pk != municipality.pk and area.parent_id != municipality.pk:
+                self.add_error(
+                    "areas", _("%(area)s is not in the chosen municipality.") % {"area": area}
+                )
+        return data
+
+
+class AxisForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=12, help_text=_("For example: v"))
+    name_pt = forms.CharField(label=_("Name (Portuguese)"), max_length=200)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200)
+
+
+class SignatoryForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.all()
+    )
+    signed_by = forms.CharField(
+        label=_("Signed by (name and office)"), max_length=200, required=False
+    )
+
+
+class _PersonInOrganisationForm(forms.Form):
+    """Name a person by username or e-mail; they must belong to the chosen organisation.
+
+    A free-text lookup rather than a list of every user: lists would expose people's names
+    to anyone who can edit a contract and grow with the number of users.
+    """
+
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.filter(is_active=True)
+    )
+    person_login = forms.CharField(
+        label=_("Person's username or e-mail (if they have an account)"),
+        max_length=254,
+        required=False,
+    )
+    person_name = forms.CharField(label=_("Name (if no account)"), max_length=150, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        login = (data.get("person_login") or "").strip()
+        organisation = data.get("organisation")
+        data["person"] = None
+        if login and organisation:
+            person = (
+                User.objects.filter(
+                    Q(username__iexact=login) | Q(email__iexact=login),
+                    memberships__organisation=organisation,
+                    is_active=True,
+                )
+                .distinct()
+                .first()
+            )
+            if person is None:
+                self.add_error(
+                    "person_login",
+                    _("No active person with that username or e-mail belongs to %(org)s.")
+                    % {"org": organisation},
+                )
+            data["person"] = person
+        return data
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "organisation": data["organisation"],
+            "person": data["person"],
+            "person_name": data.get("person_name", ""),
+        }
+
+
+class BodyMemberForm(_PersonInOrganisationForm):
+    body = forms.ModelChoiceField(label=_("Body"), queryset=GovernanceBody.objects.none())
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[c for c in BodyRole.choices if c[0] != BodyRole.CHAIR]
+    )
+    field_order = ["body", "organisation", "person_login", "person_name", "role"]
+
+    def __init__(self, *args: Any, contract_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _model_field(self, "body").queryset = GovernanceBody.objects.filter(contract_id=contract_id)
+
+    def service_arguments(self) -> dict[str, Any]:
+        return {
+            **super().service_arguments(),
+            "body": self.cleaned_data["body"],
+            "role": self.cleaned_data["role"],
+        }
+
+
+class ChairForm(_PersonInOrganisationForm):
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("person") and not (data.get("person_name") or "").strip():
+            if not self.has_error("person_login"):
+                self.add_error("person_login", _("Name the new chair."))
+        return data
+
+
+class StageDecisionForm(forms.Form):
+    action = forms.ChoiceField(label=_("Decision"), choices=DecisionAction.choices)
+    comment = forms.CharField(
+        label=_("Comment or reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when returning or reopening a stage."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, actions: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choice_field(self, "action").choices = [
+            c for c in DecisionAction.choices if c[0] in actions
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("action") in {DecisionAction.RETURN, DecisionAction.REOPEN}
+            and not (data.get("comment") or "").strip()
+        ):
+            self.add_error("comment", _("Say why: a reason is required."))
+        return data
+
+
+class StageSummaryForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Summary of the deliverable"), widget=forms.Textarea, required=False
+    )
+
+
+class MeetingForm(forms.Form):
+    body = forms.ModelChoiceField(label=_("Body"), queryset=GovernanceBody.objects.none())
+    held_on = forms.DateField(label=_("Date"), widget=DateInput())
+    location = forms.CharField(label=_("Place"), max_length=200, required=False)
+    agenda = forms.CharField(label=_("Agenda"), widget=forms.Textarea)
+    decisions = forms.CharField(label=_("Decisions"), widget=forms.Textarea, required=False)
+    attendees = forms.ModelMultipleChoiceField(
+        label=_("Attendance"),
+        queryset=BodyMember.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    minutes = forms.FileField(label=_("Minutes (file)"), required=False)
+
+    def __init__(self, *args: Any, contract_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _model_field(self, "body").queryset = GovernanceBody.objects.filter(contract_id=contract_id)
+        _model_field(self, "attendees").queryset = BodyMember.objects.filter(
+            body__contract_id=contract_id
+        ).select_related("organisation", "person", "body")
+        self.fields["attendees"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda member: f"{member.body.name}: {member}"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        body = data.get("body")
+        for member in data.get("attendees") or []:
+            if body and member.body_id != body.pk:
+                self.add_error(
+                    "attendees",
+                    _("%(member)s is not a member of %(body)s.") % {"member": member, "body": body},
+                )
+        return data
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=250)
+    kind = forms.ChoiceField(label=_("Type"), choices=DocumentKind.choices)
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, image, OpenDocument/Office document or CSV; at most 20 MB."),
+    )

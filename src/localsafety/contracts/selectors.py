@@ -1,0 +1,158 @@
+"""Reads for contracts, always filtered by what the person may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from localsafety.contracts.models import (
+    Axis,
+    BodyKind,
+    BodyMember,
+    Contract,
+    ContractCategory,
+    Document,
+    GovernanceBody,
+    Meeting,
+    Stage,
+    StageKind,
+)
+from localsafety.organisations.access import get_object_for_user, scope_for
+from localsafety.territory.models import Area, AreaKind
+
+
+@dataclass(frozen=True)
+class ContractFilters:
+    category: str = ""
+    stage: str = ""
+    axis: str = ""
+    region: str = ""
+    q: str = ""
+
+
+def contract_list(user: Any, filters: ContractFilters | None = None) -> QuerySet[Contract]:
+    """Contracts the person may see, filtered, with what a list row needs in two queries."""
+    filters = filters or ContractFilters()
+    region_name = Area.objects.filter(
+        kind=AreaKind.NUTS2, owner_contract__isnull=True, code=OuterRef("municipality__nuts2_code")
+    ).values("name")[:1]
+    queryset = (
+        Contract.objects.visible_to(user)
+        .select_related("municipality")
+        .defer("municipality__geometry", "municipality__description", "summary")
+        .annotate(region_name=Subquery(region_name))
+    )
+    if filters.category:
+        queryset = queryset.filter(category=filters.category)
+    if filters.stage:
+        queryset = queryset.filter(stage=filters.stage)
+    if filters.axis:
+        queryset = queryset.filter(axes__code=filters.axis, axes__contract__isnull=True)
+    if filters.region:
+        # Districts can span regions, so each municipality carries its own NUTS II code.
+        queryset = queryset.filter(municipality__nuts2_code=filters.region)
+    if filters.q:
+        queryset = queryset.filter(
+            Q(title__icontains=filters.q) | Q(municipality__name__icontains=filters.q)
+        )
+    return queryset.distinct().order_by("-signed_on", "title")
+
+
+def contract_counts(queryset: QuerySet[Contract]) -> dict[str, dict[str, int]]:
+    """Counts by category and by stage of an already-filtered list (two grouped queries)."""
+    by_category = dict(
+        queryset.order_by().values_list("category").annotate(n=Count("pk", distinct=True))
+    )
+    by_stage = dict(queryset.order_by().values_list("stage").annotate(n=Count("pk", distinct=True)))
+    return {
+        "category": {key: by_category.get(key, 0) for key in ContractCategory.values},
+        "stage": {key: by_stage.get(key, 0) for key in StageKind.values},
+    }
+
+
+def regions() -> QuerySet[Area]:
+    return Area.objects.filter(kind=AreaKind.NUTS2, owner_contract__isnull=True).order_by("name")
+
+
+def national_axes() -> QuerySet[Axis]:
+    return Axis.objects.national().order_by("position")
+
+
+def contract_for_page(user: Any, pk: Any) -> Contract:
+    """A contract whose page the person may open (published or their own); 404 otherwise."""
+    return get_object_for_user(
+        Contract.objects.visible_to(user).select_related(
+            "municipality", "municipality__parent", "lead_organisation"
+        ),
+        pk=pk,
+    )
+
+
+def contract_for_member(user: Any, pk: Any) -> Contract:
+    """A contract whose restricted record the person may read; 404 otherwise."""
+    return get_object_for_user(
+        Contract.objects.accessible_to(user).select_related(
+            "municipality", "municipality__parent", "lead_organisation"
+        ),
+        pk=pk,
+    )
+
+
+def contract_stages(contract: Contract) -> list[Stage]:
+    return list(contract.stages.order_by("position"))
+
+
+def contract_bodies(contract: Contract) -> list[GovernanceBody]:
+    members = BodyMember.objects.select_related("organisation", "person").order_by(
+        "role", "organisation__name"
+    )
+    return list(
+        contract.bodies.order_by("kind").prefetch_related(Prefetch("members", queryset=members))
+    )
+
+
+def contract_areas(contract: Contract) -> list[Area]:
+    return list(contract.areas.select_related("parent").order_by("kind", "name"))
+
+
+def national_commission() -> GovernanceBody | None:
+    members = BodyMember.objects.select_related("organisation").order_by("organisation__name")
+    return (
+        GovernanceBody.objects.filter(kind=BodyKind.INTERMINISTERIAL, contract__isnull=True)
+        .prefetch_related(Prefetch("members", queryset=members))
+        .first()
+    )
+
+
+def meetings_for(user: Any, contract: Contract) -> QuerySet[Meeting]:
+    scope = scope_for(user)
+    if not scope.can_read_contract(contract.pk):
+        return Meeting.objects.none()
+    return (
+        Meeting.objects.filter(contract=contract)
+        .select_related("body", "recorded_by_organisation")
+        .annotate(attendee_count=Count("attendees", distinct=True))
+        .order_by("-held_on", "-pk")
+    )
+
+
+def documents_for(user: Any, contract: Contract) -> QuerySet[Document]:
+    scope = scope_for(user)
+    if not scope.can_read_contract(contract.pk):
+        return Document.objects.none()
+    return (
+        Document.objects.filter(contract=contract)
+        .select_related("organisation", "uploaded_by", "meeting", "stage")
+        .order_by("-uploaded_at")
+    )
+
+
+def document_for_user(user: Any, contract_pk: Any, document_pk: Any) -> Document:
+    accessible = Contract.objects.accessible_to(user).values("pk")
+    return get_object_for_user(
+        Document.objects.filter(contract__in=accessible).select_related("contract"),
+        pk=document_pk,
+        contract_id=contract_pk,
+    )

@@ -1,0 +1,648 @@
+"""Contract pages: thin views over selectors (reads) and services (writes)."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from localsafety.contracts import selectors, services
+from localsafety.contracts.forms import (
+    AxisForm,
+    BodyMemberForm,
+    ChairForm,
+    ContractCreateForm,
+    ContractFilterForm,
+    ContractForm,
+    DocumentForm,
+    MeetingForm,
+    SignatoryForm,
+    StageDecisionForm,
+)
+from localsafety.contracts.models import (
+    BodyMember,
+    Contract,
+    Signatory,
+    Stage,
+    StageKind,
+)
+from localsafety.core.errors import DomainError
+from localsafety.core.forms import add_domain_error
+from localsafety.organisations.access import get_object_for_user, require, scope_for
+from localsafety.organisations.models import Organisation, OrganisationKind
+
+PAGE_SIZE = 25
+
+
+def _filters(request: HttpRequest) -> tuple[ContractFilterForm, selectors.ContractFilters]:
+    form = ContractFilterForm(
+        request.GET or None,
+        regions=list(selectors.regions()),
+        axes=list(selectors.national_axes()),
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        return form, selectors.ContractFilters(
+            category=data["category"],
+            stage=data["stage"],
+            axis=data["axis"],
+            region=data["region"],
+            q=data["q"].strip(),
+        )
+    return form, selectors.ContractFilters()
+
+
+def contract_list(request: HttpRequest) -> HttpResponse:
+    """The national overview's list: filters update the results in place with htmx."""
+    form, filters = _filters(request)
+    contracts = selectors.contract_list(request.user, filters)
+    page = Paginator(contracts, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filter_form": form,
+        "page": page,
+        "counts": selectors.contract_counts(contracts),
+        "query_string": _query_without_page(request),
+        "nav": "overview",
+    }
+    template = (
+        "contracts/_results.html" if getattr(request, "htmx", False) else "contracts/overview.html"
+    )
+    return render(request, template, context)
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def contract_export_csv(request: HttpRequest) -> HttpResponse:
+    """The same list the person sees, as CSV (semicolon-separated, UTF-8 with BOM for Excel)."""
+    _form, filters = _filters(request)
+    contracts = selectors.contract_list(request.user, filters)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="contracts.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            _("id"),
+            _("title"),
+            _("category"),
+            _("municipality"),
+            _("code"),
+            _("signed"),
+            _("stage"),
+            _("data origin"),
+        ]
+    )
+    for contract in contracts:
+        writer.writerow(
+            [
+                contract.pk,
+                contract.title,
+                contract.get_category_display(),
+                contract.municipality.name,
+                contract.municipality.code,
+                contract.signed_on.strftime("%d/%m/%Y") if contract.signed_on else "",
+                contract.get_stage_display(),
+                contract.get_data_origin_display(),
+            ]
+        )
+    return response
+
+
+def contract_map_geojson(request: HttpRequest) -> HttpResponse:
+    """Municipal boundaries of the visible contracts, coloured by category, for the map."""
+    from django.http import JsonResponse
+
+    _form, filters = _filters(request)
+    rows = (
+        selectors.contract_list(request.user, filters)
+        .values(
+            "pk",
+            "title",
+            "category",
+            "municipality_id",
+            "municipality__name",
+            "municipality__code",
+            "municipality__geometry",
+        )
+        .order_by("municipality__name", "title")
+    )
+    import json
+
+    by_municipality: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        entry = by_municipality.setdefault(
+            row["municipality_id"],
+            {
+                "geometry": row["municipality__geometry"],
+                "name": row["municipality__name"],
+                "code": row["municipality__code"],
+                "contracts": [],
+                "categories": [],
+            },
+        )
+        entry["contracts"].append(
+            {"title": row["title"], "url": reverse("contracts:detail", args=[row["pk"]])}
+        )
+        entry["categories"].append(row["category"])
+    features = []
+    for municipality_id, entry in by_municipality.items():
+        categories = entry["categories"]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": json.loads(entry["geometry"]) if entry["geometry"] else None,
+                "properties": {
+                    "id": municipality_id,
+                    "name": entry["name"],
+                    "code": entry["code"],
+                    "category": max(set(categories), key=categories.count),
+                    "contracts": entry["contracts"],
+                    "url": entry["contracts"][0]["url"]
+                    if len(entry["contracts"]) == 1
+                    else reverse("territory:municipality_detail", args=[entry["code"]]),
+                },
+            }
+        )
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+# --- one contract ---------------------------------------------------------------------------
+
+
+def _tab_context(request: HttpRequest, contract: Contract, tab: str) -> dict[str, Any]:
+    scope = scope_for(request.user)
+    return {
+        "contract": contract,
+        "tab": tab,
+        "is_member": scope.can_read_contract(contract.pk),
+        "can_manage": scope.can_manage_contract(contract.pk),
+        "can_contribute": scope.can_contribute(contract.pk),
+        "nav": "overview",
+    }
+
+
+def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = selectors.contract_for_page(request.user, pk)
+    context = _tab_context(request, contract, "summary")
+    areas = selectors.contract_areas(contract)
+    context.update(
+        {
+            "areas": areas,
+            "boundaries_loaded": any(area.geometry for area in areas),
+            "stages": selectors.contract_stages(contract),
+            "axes": list(contract.axes.order_by("contract_id", "position")),
+            "signatories": list(contract.signatories.select_related("organisation")),
+            "bodies": selectors.contract_bodies(contract),
+            "population": contract.municipality.latest_population(),
+        }
+    )
+    return render(request, "contracts/detail.html", context)
+
+
+def contract_areas_geojson(request: HttpRequest, pk: int) -> HttpResponse:
+    import json
+
+    from django.http import JsonResponse
+
+    contract = selectors.contract_for_page(request.user, pk)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": json.loads(area.geometry) if area.geometry else None,
+            "properties": {
+                "id": area.pk,
+                "name": area.name,
+                "kind": area.kind,
+                "category": contract.category if area.kind != "parish" else "",
+            },
+        }
+        for area in selectors.contract_areas(contract)
+    ]
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contract_create(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    require(
+        scope.can_create_contracts, _("Only a municipality's managers can register a contract.")
+    )
+    organisations = Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY)
+    if not scope.is_superuser:
+        organisations = organisations.filter(
+            pk__in=scope.managed_organisation_ids & scope.municipality_organisation_ids
+        )
+    organisations = organisations.order_by("name")
+    form = ContractCreateForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            contract = services.contract_create(
+                actor=request.user,  # type: ignore[arg-type]
+                title=data["title"],
+                category=data["category"],
+                municipality=data["municipality"],
+                lead_organisation=data["lead_organisation"],
+                chair=data["chair"],
+                chair_name=data["chair_name"],
+                signed_on=data["signed_on"],
+                signing_place=data["signing_place"],
+                summary=data["summary"],
+                areas=data["areas"],
+                axes=data["axes"],
+                is_published=data["is_published"],
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The contract was registered."))
+            return redirect("contracts:detail", pk=contract.pk)
+    return render(
+        request,
+        "contracts/form.html",
+        {"form": form, "nav": "overview", "title": _("Register a contract")},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = selectors.contract_for_page(request.user, pk)
+    require(scope_for(request.user).can_manage_contract(contract.pk))
+    initial = {
+        "title": contract.title,
+        "category": contract.category,
+        "signed_on": contract.signed_on,
+        "signing_place": contract.signing_place,
+        "summary": contract.summary,
+        "is_published": contract.is_published,
+        "areas": list(contract.areas.all()),
+        "axes": list(contract.axes.all()),
+        "version": contract.version,
+    }
+    form = ContractForm(
+        request.POST or None,
+        initial=initial,
+        municipality=contract.municipality,
+        contract_id=contract.pk,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.contract_update(
+                actor=request.user,  # type: ignore[arg-type]
+                contract=contract,
+                expected_version=data["version"],
+                changes={
+                    key: data[key]
+                    for key in (
+                        "title",
+                        "category",
+                        "signed_on",
+                        "signing_place",
+                        "summary",
+                        "is_published",
+                    )
+                },
+                areas=data["areas"] or None,
+                axes=data["axes"],
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The contract was saved."))
+            return redirect("contracts:detail", pk=contract.pk)
+    context = _tab_context(request, contract, "summary")
+    context.update({"form": form, "title": _("Edit the contract")})
+    return render(request, "contracts/form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def axis_create(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = selectors.contract_for_page(request.user, pk)
+    require(scope_for(request.user).can_manage_contract(contract.pk))
+    form = AxisForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.axis_create(actor=request.user, contract=contract, **form.cleaned_data)  # type: ignore[arg-type]
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The axis was added."))
+            return redirect("contracts:detail", pk=contract.pk)
+    context = _tab_context(request, contract, "summary")
+    context.update({"form": form, "title": _("Add the contract's own axis")})
+    return render(request, "contracts/form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def signatory_add(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = selectors.contract_for_page(request.user, pk)
+    require(scope_for(request.user).can_manage_contract(contract.pk))
+    form = SignatoryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.signatory_add(actor=request.user, contract=contract, **form.cleaned_data)  # type: ignore[arg-type]
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The signatory was added."))
+            return redirect("contracts:detail", pk=contract.pk)
+    context = _tab_context(request, contract, "summary")
+    context.update({"form": form, "title": _("Add a signatory")})
+    return render(request, "contracts/form.html", context)
+
+
+@login_required
+@require_POST
+def signatory_remove(request: HttpRequest, pk: int, signatory_pk: int) -> HttpResponse:
+    contract = selectors.contract_for_page(request.user, pk)
+    signatory = get_object_for_user(Signatory.objects.filter(contract=contract), pk=signatory_pk)
+    services.signatory_remove(actor=request.user, signatory=signatory)  # type: ignore[arg-type]
+    messages.success(request, _("The signatory was removed."))
+    return redirect("contracts:detail", pk=contract.pk)
+
+
+# --- governance -------------------------------------------------------------------------------
+
+
+def governance(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = selectors.contract_for_page(request.user, pk)
+    context = _tab_context(request, contract, "governance")
+    context.update(
+        {
+            "bodies": selectors.contract_bodies(contract),
+            "commission": selectors.national_commission(),
+            "member_form": BodyMemberForm(contract_id=contract.pk)
+            if context["can_manage"]
+            else None,
+            "chair_form": ChairForm() if context["can_manage"] else None,
+        }
+    )
+    return render(request, "contracts/governance.html", context)
+
+
+@login_required
+@require_POST
+def body_member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = selectors.contract_for_member(request.user, pk)
+    require(scope_for(request.user).can_manage_contract(contract.pk))
+    form = BodyMemberForm(request.POST, contract_id=contract.pk)
+    if form.is_valid():
+        try:
+            services.body_member_add(actor=request.user, **form.service_arguments())  # type: ignore[arg-type]
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The member was added."))
+            return redirect("contracts:governance", pk=contract.pk)
+    context = _tab_context(request, contract, "governance")
+    context.update({"form": form, "title": _("Add a member")})
+    return render(request, "contracts/form.html", context, status=400)
+
+
+@login_required
+@require_POST
+def body_member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    contract = selectors.contract_for_member(request.user, pk)
+    member = get_object_for_user(
+        BodyMember.objects.filter(body__contract=contract).select_related("body"), pk=member_pk
+    )
+    services.body_member_remove(actor=request.user, member=member)  # type: ignore[arg-type]
+    messages.success(request, _("The member was removed."))
+    return redirect("contracts:governance", pk=contract.pk)
+
+
+@login_required
+@require_POST
+def chair_change(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = selectors.contract_for_member(request.user, pk)
+    require(scope_for(request.user).can_manage_contract(contract.pk))
+    form = ChairForm(request.POST)
+    if form.is_valid():
+        try:
+            services.committee_chair_change(
+                actor=request.user,  # type: ignore[arg-type]
+                contract=contract,
+                **form.service_arguments(),
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The chair was changed."))
+            return redirect("contracts:governance", pk=contract.pk)
+    context = _tab_context(request, contract, "governance")
+    context.update({"form": form, "title": _("Change the chair")})
+    return render(request, "contracts/form.html", context, status=400)
+
+
+# --- stages -----------------------------------------------------------------------------------
+
+
+def stages(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = selectors.contract_for_page(request.user, pk)
+    context = _tab_context(request, contract, "stages")
+    context["stages"] = selectors.contract_stages(contract)
+    return render(request, "contracts/stages.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def stage_detail(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    contract = selectors.contract_for_page(request.user, pk)
+    if kind not in StageKind.values:
+        from django.http import Http404
+
+        raise Http404
+    stage = contract.stages.get(kind=kind)
+    actions = services.allowed_actions(request.user, stage)
+    form = StageDecisionForm(
+        request.POST or None, actions=actions, initial={"version": stage.version}
+    )
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('accounts:login')}?next={request.path}")
+        require(bool(actions) or scope_for(request.user).can_read_contract(contract.pk))
+        if not actions:
+            require(False, _("You cannot decide on this stage now."))
+        if form.is_valid():
+            try:
+                decision = services.stage_decide(
+                    actor=request.user,
+                    stage=stage,
+                    action=form.cleaned_data["action"],
+                    expected_version=form.cleaned_data["version"],
+                    comment=form.cleaned_data["comment"],
+                )
+            except DomainError as error:
+                add_domain_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Decision recorded: %(action)s.") % {"action": decision.get_action_display()},
+                )
+                return redirect("contracts:stage", pk=contract.pk, kind=kind)
+    context = _tab_context(request, contract, "stages")
+    context.update(
+        {
+            "stage": stage,
+            "form": form if actions else None,
+            "decisions": list(
+                stage.decisions.select_related("actor", "actor_organisation").order_by(
+                    "-decided_at", "-pk"
+                )
+            )
+            if context["is_member"]
+            else [],
+            "documents": list(stage.documents.select_related("organisation"))
+            if context["is_member"]
+            else [],
+        }
+    )
+    status = 400 if request.method == "POST" else 200
+    return render(request, "contracts/stage.html", context, status=status)
+
+
+# --- meetings and documents -------------------------------------------------------------------
+
+
+def meetings(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = selectors.contract_for_member(request.user, pk)
+    context = _tab_context(request, contract, "meetings")
+    context["meetings"] = selectors.meetings_for(request.user, contract)
+    return render(request, "contracts/meetings.html", context)
+
+
+def meeting_detail(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    contract = selectors.contract_for_member(request.user, pk)
+    meeting = get_object_for_user(selectors.meetings_for(request.user, contract), pk=meeting_pk)
+    context = _tab_context(request, contract, "meetings")
+    context.update(
+        {
+            "meeting": meeting,
+            "attendees": list(meeting.attendees.select_related("organisation", "person")),
+            "documents": list(meeting.documents.all()),
+        }
+    )
+    return render(request, "contracts/meeting_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = selectors.contract_for_member(request.user, pk)
+    require(scope_for(request.user).can_contribute(contract.pk))
+    form = MeetingForm(request.POST or None, request.FILES or None, contract_id=contract.pk)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = services.meeting_create(
+                actor=request.user,  # type: ignore[arg-type]
+                body=data["body"],
+                held_on=data["held_on"],
+                agenda=data["agenda"],
+                decisions=data["decisions"],
+                location=data["location"],
+                attendees=data["attendees"],
+                minutes=data["minutes"],
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The meeting was recorded."))
+            return redirect("contracts:meeting", pk=contract.pk, meeting_pk=meeting.pk)
+    context = _tab_context(request, contract, "meetings")
+    context.update({"form": form, "title": _("Record a meeting"), "multipart": True})
+    return render(request, "contracts/form.html", context)
+
+
+def documents(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = selectors.contract_for_member(request.user, pk)
+    context = _tab_context(request, contract, "documents")
+    scope = scope_for(request.user)
+    docs = list(selectors.documents_for(request.user, contract))
+    for document in docs:
+        document.can_delete = scope.can_write_for_organisation(  # type: ignore[attr-defined]
+            contract.pk, document.organisation_id
+        )
+    context["documents"] = docs
+    return render(request, "contracts/documents.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = selectors.contract_for_member(request.user, pk)
+    require(scope_for(request.user).can_contribute(contract.pk))
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    stage_kind = request.GET.get("stage") or request.POST.get("stage")
+    stage: Stage | None = None
+    if stage_kind in StageKind.values:
+        stage = contract.stages.get(kind=stage_kind)
+        form.fields["kind"].initial = "deliverable"
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.document_upload(
+                actor=request.user,  # type: ignore[arg-type]
+                contract=contract,
+                kind=form.cleaned_data["kind"],
+                title=form.cleaned_data["title"],
+                upload=form.cleaned_data["file"],
+                stage=stage,
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The document was added."))
+            if stage is not None:
+                return redirect("contracts:stage", pk=contract.pk, kind=stage.kind)
+            return redirect("contracts:documents", pk=contract.pk)
+    context = _tab_context(request, contract, "documents")
+    context.update(
+        {"form": form, "title": _("Add a document"), "multipart": True, "stage_kind": stage_kind}
+    )
+    return render(request, "contracts/form.html", context)
+
+
+def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+    document = selectors.document_for_user(request.user, pk, document_pk)
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def document_delete(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    document = selectors.document_for_user(request.user, pk, document_pk)
+    services.document_delete(actor=request.user, document=document)  # type: ignore[arg-type]
+    messages.success(request, _("The document was removed."))
+    return redirect("contracts:documents", pk=pk)
+
+
+def history(request: HttpRequest, pk: int) -> HttpResponse:
+    from localsafety.contracts.history import contract_history
+
+    contract = selectors.contract_for_member(request.user, pk)
+    context = _tab_context(request, contract, "history")
+    context["entries"] = contract_history(request.user, contract)
+    return render(request, "contracts/history.html", context)

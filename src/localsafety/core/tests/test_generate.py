@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from localsafety.contracts.models import (
+    STAGE_ORDER,
+    BodyKind,
+    BodyMember,
+    BodyRole,
+    Contract,
+    GovernanceBody,
+    Meeting,
+    Stage,
+    StageDecision,
+    StageStatus,
+)
+from localsafety.core.generate import BENCH_USERNAME, MARKER, SCALES, generate
+from localsafety.organisations.access import scope_for
+from localsafety.organisations.models import Membership, Organisation, OrganisationKind, User
+from localsafety.territory.models import Area, AreaKind
+
+SMALL = SCALES["small"]
+PASSWORD = "bench password for the tests"  # noqa: S105
+
+
+@pytest.fixture
+def generated(db: None) -> None:
+    generate(scale=SMALL, seed=7, bench_password=PASSWORD)
+
+
+def test_small_scale_creates_the_requested_counts(generated: None) -> None:
+    assert Area.objects.filter(kind=AreaKind.MUNICIPALITY).count() == SMALL.municipalities
+    assert Area.objects.filter(kind=AreaKind.PARISH).count() >= SMALL.municipalities
+    assert Contract.objects.count() == SMALL.contracts
+    assert Organisation.objects.count() == SMALL.organisations
+    assert User.objects.count() == SMALL.users
+    assert not Contract.objects.exclude(data_origin="synthetic").exists()
+    assert not Organisation.objects.exclude(data_origin="synthetic").exists()
+    assert not User.objects.exclude(data_origin="synthetic").exists()
+    assert Contract.objects.filter(is_published=True).exists()
+    municipality_codes = Area.objects.filter(kind=AreaKind.MUNICIPALITY).values_list(
+        "code", flat=True
+    )
+    assert all(len(code) == 4 and code.isdigit() for code in municipality_codes)
+
+
+def test_every_contract_is_consistent(generated: None) -> None:
+    for contract in Contract.objects.prefetch_related("stages", "areas", "axes"):
+        bodies = {body.kind: body for body in GovernanceBody.objects.filter(contract=contract)}
+        assert set(bodies) == {BodyKind.COMMITTEE, BodyKind.CORE}
+        committee = list(BodyMember.objects.filter(body=bodies[BodyKind.COMMITTEE]))
+        chairs = [seat for seat in committee if seat.role == BodyRole.CHAIR]
+        assert len(chairs) == 1
+        assert chairs[0].organisation_id == contract.lead_organisation_id
+        assert 2 <= len(committee) - 1 <= 5
+        core = BodyMember.objects.filter(body=bodies[BodyKind.CORE]).count()
+        assert 3 <= core <= 10
+
+        stages = sorted(contract.stages.all(), key=lambda stage: stage.position)
+        assert [stage.position for stage in stages] == [1, 2, 3, 4]
+        assert [stage.kind for stage in stages] == list(STAGE_ORDER)
+        first_incomplete = next((stage for stage in stages if not stage.is_complete), stages[-1])
+        assert contract.stage == first_incomplete.kind
+        for stage in stages:
+            if stage.position > first_incomplete.position:
+                assert stage.status == StageStatus.NOT_STARTED
+            decisions = list(StageDecision.objects.filter(stage=stage).order_by("decided_at"))
+            if decisions:
+                assert decisions[-1].status_after == stage.status
+                for before, after in zip(decisions, decisions[1:], strict=False):
+                    assert after.status_before == before.status_after
+
+        assert contract.municipality in contract.areas.all()
+        assert contract.axes.count() >= 3
+        assert contract.signatories.filter(organisation=contract.lead_organisation).exists()
+        assert contract.lead_organisation.kind == OrganisationKind.MUNICIPALITY
+        assert contract.lead_organisation.municipality_id == contract.municipality_id
+
+
+def test_meetings_are_attended_by_their_own_body(generated: None) -> None:
+    assert Meeting.objects.exists()
+    for meeting in Meeting.objects.prefetch_related("attendees"):
+        assert meeting.body.contract_id == meeting.contract_id
+        assert all(seat.body_id == meeting.body_id for seat in meeting.attendees.all())
+
+
+def test_stages_are_in_varied_states(generated: None) -> None:
+    statuses = Counter(Stage.objects.values_list("status", flat=True))
+    assert statuses[StageStatus.NOT_STARTED] > 0
+    assert len(statuses) >= 3
+    assert StageDecision.objects.exists()
+
+
+def test_memberships_reference_existing_organisations(generated: None) -> None:
+    organisation_ids = set(Organisation.objects.values_list("pk", flat=True))
+    member_org_ids = set(Membership.objects.values_list("organisation_id", flat=True))
+    assert member_org_ids <= organisation_ids
+    assert not User.objects.filter(memberships__isnull=True).exists()
+    kinds = set(Organisation.objects.values_list("kind", flat=True))
+    assert kinds == set(OrganisationKind.values)
+
+
+def test_bench_user_is_national_with_a_confirmed_device(generated: None) -> None:
+    user = User.objects.get(username=BENCH_USERNAME)
+    assert user.check_password(PASSWORD)
+    assert scope_for(user).is_national
+    assert TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    other = User.objects.exclude(username=BENCH_USERNAME).first()
+    assert other is not None and not other.has_usable_password()
+
+
+def test_refuses_to_run_twice_unless_replace(generated: None) -> None:
+    with pytest.raises(CommandError, match="--replace"):
+        call_command("generate", "--scale", "small", stdout=StringIO())
+    out = StringIO()
+    call_command("generate", "--scale", "small", "--replace", "--seed", "3", stdout=out)
+    assert "Generated the small scale" in out.getvalue()
+    assert Contract.objects.count() == SMALL.contracts
+    assert User.objects.count() == SMALL.users
+    assert Organisation.objects.count() == SMALL.organisations
+    assert Area.objects.filter(kind=AreaKind.MUNICIPALITY).count() == SMALL.municipalities
+    assert Contract.objects.filter(source_note__contains="seed 3").count() == SMALL.contracts
+    assert not Contract.objects.exclude(source_note__startswith=MARKER).exists()
+
+
+def test_replace_keeps_data_it_did_not_generate(world: object) -> None:
+    generate(scale=SMALL, seed=1, bench_password=PASSWORD)
+    generated_contracts = Contract.objects.filter(source_note__startswith=MARKER).count()
+    assert generated_contracts == SMALL.contracts
+    generate(scale=SMALL, seed=2, bench_password=PASSWORD, replace=True)
+    assert User.objects.filter(username="mayor_a").exists()
+    assert Contract.objects.filter(title="CLS Serpa").exists()
+    assert Contract.objects.filter(source_note__startswith=MARKER).count() == SMALL.contracts

@@ -1,0 +1,237 @@
+"""The register of organisations and their members."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from localsafety.core.errors import DomainError
+from localsafety.organisations import selectors, services
+from localsafety.organisations.access import get_object_for_user, require, scope_for
+from localsafety.organisations.forms import (
+    MembershipAddForm,
+    MembershipRoleForm,
+    OrganisationFilterForm,
+    OrganisationForm,
+    UserInviteForm,
+    add_service_error,
+)
+from localsafety.organisations.models import Membership, Organisation, User
+
+PAGE_SIZE = 25
+
+
+def _organisation(request: HttpRequest, pk: int) -> Organisation:
+    return get_object_for_user(
+        Organisation.objects.visible_to(request.user).select_related("municipality"), pk=pk
+    )
+
+
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    form = OrganisationFilterForm(request.GET or None)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        filters = {
+            "q": form.cleaned_data["q"].strip(),
+            "kind": form.cleaned_data["kind"],
+            "municipality": form.cleaned_data["municipality"],
+        }
+    organisations = selectors.organisation_list(request.user, **filters)
+    page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "organisations/list.html",
+        {
+            "nav": "organisations",
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_create": scope_for(request.user).can_manage_reference_data,
+        },
+    )
+
+
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _organisation(request, pk)
+    scope = scope_for(request.user)
+    can_manage_members = scope.can_manage_members(organisation.pk)
+    show_members = can_manage_members or selectors.may_see_members(request.user, organisation)
+    members = list(selectors.organisation_members(organisation)) if show_members else []
+    return render(
+        request,
+        "organisations/detail.html",
+        {
+            "nav": "organisations",
+            "organisation": organisation,
+            "seats": selectors.organisation_seats(request.user, organisation),
+            "show_members": show_members,
+            "members": [
+                (m, MembershipRoleForm(initial={"role": m.role}, prefix=f"m{m.pk}"))
+                for m in members
+            ],
+            "can_edit": scope.can_edit_organisation(organisation.pk),
+            "can_manage_members": can_manage_members,
+            "add_form": MembershipAddForm() if can_manage_members else None,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    require(
+        scope_for(request.user).can_manage_reference_data,
+        _("Only national users may add organisations to the register."),
+    )
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.organisation_create(
+                actor=cast(User, request.user), **form.cleaned_data
+            )
+        except (DomainError, ValidationError) as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("The organisation was added."))
+            return redirect("organisations:detail", organisation.pk)
+    return render(
+        request,
+        "organisations/form.html",
+        {"nav": "organisations", "form": form, "organisation": None},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _organisation(request, pk)
+    require(scope_for(request.user).can_edit_organisation(organisation.pk))
+    # The form validates a copy, so the service still sees the stored values to compare.
+    form = OrganisationForm(request.POST or None, instance=copy.copy(organisation))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(
+                actor=cast(User, request.user), organisation=organisation, **form.cleaned_data
+            )
+        except (DomainError, ValidationError) as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("The organisation was saved."))
+            return redirect("organisations:detail", organisation.pk)
+    return render(
+        request,
+        "organisations/form.html",
+        {"nav": "organisations", "form": form, "organisation": organisation},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _organisation(request, pk)
+    require(scope_for(request.user).can_manage_members(organisation.pk))
+    form = MembershipAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.membership_add(
+                actor=cast(User, request.user),
+                organisation=organisation,
+                user=form.cleaned_data["person"],
+                role=form.cleaned_data["role"],
+            )
+        except (DomainError, ValidationError) as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("%(name)s was added.") % {"name": membership.user})
+            return redirect("organisations:detail", organisation.pk)
+    return render(
+        request,
+        "organisations/member_add.html",
+        {"nav": "organisations", "form": form, "organisation": organisation},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def member_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _organisation(request, pk)
+    require(scope_for(request.user).can_manage_members(organisation.pk))
+    form = UserInviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_create(
+                actor=cast(User, request.user),
+                organisation=organisation,
+                base_url=request.build_absolute_uri("/"),
+                **form.cleaned_data,
+            )
+        except (DomainError, ValidationError) as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The account for %(name)s was created and an invitation sent to %(email)s.")
+                % {"name": user, "email": user.email},
+            )
+            return redirect("organisations:detail", organisation.pk)
+    return render(
+        request,
+        "organisations/member_invite.html",
+        {"nav": "organisations", "form": form, "organisation": organisation},
+    )
+
+
+def _membership(request: HttpRequest, pk: int, membership_pk: int) -> Membership:
+    organisation = _organisation(request, pk)
+    require(scope_for(request.user).can_manage_members(organisation.pk))
+    return get_object_for_user(
+        Membership.objects.filter(organisation=organisation).select_related("user", "organisation"),
+        pk=membership_pk,
+    )
+
+
+@login_required
+@require_POST
+def member_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    membership = _membership(request, pk, membership_pk)
+    form = MembershipRoleForm(request.POST, prefix=f"m{membership.pk}")
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid role."))
+        return redirect("organisations:detail", pk)
+    try:
+        services.membership_update_role(
+            actor=cast(User, request.user), membership=membership, role=form.cleaned_data["role"]
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s is now %(role)s.")
+            % {"name": membership.user, "role": membership.get_role_display()},
+        )
+    return redirect("organisations:detail", pk)
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    membership = _membership(request, pk, membership_pk)
+    try:
+        services.membership_remove(actor=cast(User, request.user), membership=membership)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(name)s was removed.") % {"name": membership.user})
+    return redirect("organisations:detail", pk)

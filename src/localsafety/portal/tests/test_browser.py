@@ -1,0 +1,122 @@
+"""Flows a person walks through, in real Chromium against a live server."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
+
+from localsafety.contracts import services
+from localsafety.contracts.models import StageStatus
+from localsafety.testing.world import build_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def live_world(transactional_db):
+    world = build_world()
+    world.contract_b.is_published = True
+    world.contract_b.save()
+    return world
+
+
+def log_in(page, live_server, username: str) -> None:
+    page.goto(f"{live_server.url}{reverse('accounts:login')}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form button[type=submit], main form input[type=submit]").first.click()
+    page.wait_for_load_state()
+
+
+def test_mayor_approves_the_diagnosis(page, live_server, live_world):
+    world = live_world
+    stage = world.contract_a.stages.get(kind="diagnosis")
+    services.stage_decide(
+        actor=world.partner_a, stage=stage, action="submit", expected_version=stage.version
+    )
+    log_in(page, live_server, "mayor_a")
+    page.goto(f"{live_server.url}{reverse('contracts:detail', args=[world.contract_a.pk])}")
+    page.locator(
+        f"a[href='{reverse('contracts:stage', args=[world.contract_a.pk, 'diagnosis'])}']"
+    ).first.click()
+    page.select_option("select[name=action]", "approve")
+    page.fill("textarea[name=comment]", "Diagnóstico aprovado")
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_load_state()
+    stage.refresh_from_db()
+    assert stage.status == StageStatus.APPROVED
+    assert stage.decisions.filter(action="approve", actor=world.mayor_a).exists()
+    assert "Diagnóstico aprovado" in page.locator("main").inner_text()
+
+
+def test_partner_of_another_contract_cannot_reach_it(page, live_server, live_world):
+    world = live_world
+    log_in(page, live_server, "partner_b")
+    response = page.goto(
+        f"{live_server.url}{reverse('contracts:detail', args=[world.contract_a.pk])}"
+    )
+    assert response.status == 404
+    page.goto(f"{live_server.url}{reverse('portal:overview')}")
+    text = page.locator("main").inner_text()
+    assert world.contract_b.title in text
+    assert world.contract_a.title not in text
+
+
+def test_language_switch(page, live_server, live_world):
+    page.goto(f"{live_server.url}/")
+    assert page.locator("html").get_attribute("lang") == "pt-PT"
+    portuguese_heading = page.locator("h1").inner_text()
+    page.locator("header button[value=en]").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text() == "Local Safety Contracts"
+    assert portuguese_heading != "Local Safety Contracts"
+    page.locator("header button[value=pt-pt]").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == portuguese_heading
+
+
+def test_overview_map_draws_boundaries_without_tiles(page, live_server, live_world):
+    page.goto(f"{live_server.url}/")
+    page.wait_for_selector("#overview-map path.leaflet-interactive")
+    assert page.locator("#overview-map path.leaflet-interactive").count() >= 1
+    assert page.locator("#overview-map img.leaflet-tile").count() == 0
+
+
+def test_filters_update_results_in_place(page, live_server, live_world):
+    page.goto(f"{live_server.url}/")
+    page.select_option("select[name=category]", "municipality")
+    page.wait_for_function(
+        "() => !document.querySelector('#contract-results').innerText.includes('CLS Serpa')"
+    )
+    assert re.search(r"category=municipality", page.url)
+
+
+@pytest.mark.parametrize(
+    "path_name",
+    ["portal:overview", "contract", "municipality", "accounts:login", "portal:accessibility"],
+)
+def test_main_pages_have_no_serious_accessibility_violations(
+    page, live_server, live_world, path_name
+):
+    world = live_world
+    if path_name == "contract":
+        path = reverse("contracts:detail", args=[world.contract_b.pk])
+    elif path_name == "municipality":
+        path = reverse("territory:municipality_detail", args=[world.municipality_b.code])
+    else:
+        path = reverse(path_name)
+    page.goto(f"{live_server.url}{path}")
+    page.wait_for_load_state("networkidle")
+    results = Axe().run(page)
+    serious = [
+        violation
+        for violation in results.response["violations"]
+        if violation.get("impact") in {"serious", "critical"}
+    ]
+    assert serious == [], results.generate_report()

@@ -1,0 +1,129 @@
+// LocalSafety maps: every element with [data-map] becomes a Leaflet map. CSP-safe: no inline
+// script; data comes from data-* attributes, a URL or a <script type="application/json">.
+//
+//   data-geojson-src="URL"            features to load (GeoJSON FeatureCollection)
+//   data-geojson-script="ELEMENT_ID"  or: id of a json_script element holding the collection
+//   data-tile-url / data-tile-attribution   optional base map (none when empty)
+//   data-empty-message="..."           shown when no feature has a geometry
+//
+// Polygons are coloured by feature.properties.category (municipality / neighbourhood /
+// citizen); anything else gets a grey outline. Each feature's name links to properties.url.
+(function () {
+  "use strict";
+
+  var COLOURS = { municipality: "#0b4f8a", neighbourhood: "#8a3b0b", citizen: "#14662e" };
+  var GREY = "#5a6570";
+
+  function styleFor(feature) {
+    var category = feature && feature.properties ? feature.properties.category : null;
+    var colour = COLOURS[category];
+    if (colour) {
+      return { color: colour, weight: 2, fillColor: colour, fillOpacity: 0.3 };
+    }
+    return { color: GREY, weight: 1.5, fillColor: GREY, fillOpacity: 0.05 };
+  }
+
+  function popupContent(feature) {
+    var props = feature.properties || {};
+    var wrapper = document.createElement("div");
+    var name = props.name || props.code || "";
+    if (props.url) {
+      var link = document.createElement("a");
+      link.href = props.url;
+      link.textContent = name;
+      wrapper.appendChild(link);
+    } else {
+      var strong = document.createElement("strong");
+      strong.textContent = name;
+      wrapper.appendChild(strong);
+    }
+    if (props.label) {
+      var extra = document.createElement("div");
+      extra.textContent = props.label;
+      wrapper.appendChild(extra);
+    }
+    return wrapper;
+  }
+
+  function showEmpty(element, map) {
+    var message = element.getAttribute("data-empty-message");
+    if (!message) { return; }
+    var note = document.createElement("p");
+    note.className = "map-empty";
+    note.setAttribute("role", "note");
+    note.textContent = message;
+    element.appendChild(note);
+    if (map) { map.setView([39.6, -8.0], 6); }
+  }
+
+  function hasGeometry(data) {
+    if (!data) { return false; }
+    if (data.type === "FeatureCollection") {
+      return (data.features || []).some(function (f) { return f && f.geometry; });
+    }
+    if (data.type === "Feature") { return Boolean(data.geometry); }
+    return Boolean(data.type && data.coordinates);
+  }
+
+  function render(element, map, data) {
+    if (!hasGeometry(data)) { showEmpty(element, map); return; }
+    var layer = window.L.geoJSON(data, {
+      style: styleFor,
+      pointToLayer: function (feature, latlng) {
+        var style = styleFor(feature);
+        style.radius = 6;
+        style.fillOpacity = 0.8;
+        return window.L.circleMarker(latlng, style);
+      },
+      onEachFeature: function (feature, featureLayer) {
+        var name = feature.properties && (feature.properties.name || feature.properties.code);
+        if (name) { featureLayer.bindTooltip(String(name), { sticky: true }); }
+        featureLayer.bindPopup(popupContent(feature));
+      }
+    }).addTo(map);
+    var bounds = layer.getBounds();
+    if (bounds.isValid()) { map.fitBounds(bounds, { padding: [12, 12], maxZoom: 15 }); }
+    element.dispatchEvent(new CustomEvent("localsafety:map-loaded", { detail: { layer: layer } }));
+  }
+
+  function readScript(id) {
+    var script = id ? document.getElementById(id) : null;
+    if (!script) { return null; }
+    try { return JSON.parse(script.textContent); } catch (error) { return null; }
+  }
+
+  function initMap(element) {
+    if (element.getAttribute("data-map-ready") || !window.L) { return; }
+    element.setAttribute("data-map-ready", "true");
+    var map = window.L.map(element, { scrollWheelZoom: false, attributionControl: true });
+    var tileUrl = element.getAttribute("data-tile-url");
+    if (tileUrl) {
+      window.L.tileLayer(tileUrl, {
+        attribution: element.getAttribute("data-tile-attribution") || "",
+        maxZoom: 19
+      }).addTo(map);
+    }
+    element.localsafetyMap = map;
+    var src = element.getAttribute("data-geojson-src");
+    var scriptId = element.getAttribute("data-geojson-script");
+    if (src) {
+      fetch(src, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
+        .then(function (response) {
+          if (!response.ok) { throw new Error(String(response.status)); }
+          return response.json();
+        })
+        .then(function (data) { render(element, map, data); })
+        .catch(function () { showEmpty(element, map); });
+    } else {
+      render(element, map, readScript(scriptId));
+    }
+  }
+
+  function initAll(root) {
+    (root || document).querySelectorAll("[data-map]").forEach(initMap);
+  }
+
+  window.LocalSafetyMap = { init: initAll, styleFor: styleFor };
+  document.addEventListener("DOMContentLoaded", function () { initAll(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { initAll(event.target); });
+})();
