@@ -151,6 +151,7 @@ OTP_TOTP_ISSUER = "LocalSafety"
 LANGUAGE_CODE = "pt-pt"
 LANGUAGES = [("pt-pt", "Português"), ("en", "English")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["localsafety.formats"]
 TIME_ZONE = "Europe/Lisbon"
 USE_I18N = True
 USE_TZ = True

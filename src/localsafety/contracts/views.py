@@ -169,6 +169,7 @@ def contract_map_geojson(request: HttpRequest) -> HttpResponse:
                     "code": entry["code"],
                     "category": max(set(categories), key=categories.count),
                     "contracts": entry["contracts"],
+                    "label": "; ".join(item["title"] for item in entry["contracts"]),
                     "url": entry["contracts"][0]["url"]
                     if len(entry["contracts"]) == 1
                     else reverse("territory:municipality_detail", args=[entry["code"]]),

@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 class DataOrigin(models.TextChoices):
     """Whether a record states a published fact or was made up for the demo."""
 
-    REAL = "real", _("Real (published fact)")
-    SYNTHETIC = "synthetic", _("Synthetic (demo data)")
-    ENTERED = "entered", _("Entered by a user")
+    REAL = "real", _("Real")
+    SYNTHETIC = "synthetic", _("Synthetic")
+    ENTERED = "entered", _("Entered")
 
 
 class OriginMixin(models.Model):

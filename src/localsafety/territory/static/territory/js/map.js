@@ -5,6 +5,8 @@
 //   data-geojson-script="ELEMENT_ID"  or: id of a json_script element holding the collection
 //   data-tile-url / data-tile-attribution   optional base map (none when empty)
 //   data-empty-message="..."           shown when no feature has a geometry
+//   data-background-src="URL"          optional grey, non-interactive context layer drawn
+//                                      underneath (e.g. every municipal boundary)
 //
 // Polygons are coloured by feature.properties.category (municipality / neighbourhood /
 // citizen); anything else gets a grey outline. Each feature's name links to properties.url.
@@ -104,6 +106,22 @@
       }).addTo(map);
     }
     element.localsafetyMap = map;
+    var background = element.getAttribute("data-background-src");
+    if (background) {
+      map.createPane("context");
+      map.getPane("context").style.zIndex = 350;
+      fetch(background, { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) {
+          if (!data) { return; }
+          window.L.geoJSON(data, {
+            pane: "context",
+            interactive: false,
+            style: { color: "#8a96a3", weight: 0.6, fillColor: "#ffffff", fillOpacity: 0.6 }
+          }).addTo(map);
+        })
+        .catch(function () { /* the context layer is optional */ });
+    }
     var src = element.getAttribute("data-geojson-src");
     var scriptId = element.getAttribute("data-geojson-script");
     if (src) {

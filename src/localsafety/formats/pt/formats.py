@@ -1,0 +1,8 @@
+DATE_FORMAT = "j \\d\\e F \\d\\e Y"
+SHORT_DATE_FORMAT = "d/m/Y"
+DATETIME_FORMAT = "j \\d\\e F \\d\\e Y, H:i"
+SHORT_DATETIME_FORMAT = "d/m/Y H:i"
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+DECIMAL_SEPARATOR = ","
+THOUSAND_SEPARATOR = "\xa0"
+NUMBER_GROUPING = 3
