@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from localsafety.contracts.models import (
     Axis,
@@ -70,6 +70,13 @@ def contract_counts(queryset: QuerySet[Contract]) -> dict[str, dict[str, int]]:
         "category": {key: by_category.get(key, 0) for key in ContractCategory.values},
         "stage": {key: by_stage.get(key, 0) for key in StageKind.values},
     }
+
+
+def contracts_generation() -> tuple[Any, ...]:
+    """Changes whenever anything a contract list shows changes (see core.fragments)."""
+    contracts = Contract.objects.aggregate(newest=Max("updated_at"), n=Count("pk"))
+    areas = Area.objects.filter(kind=AreaKind.MUNICIPALITY).aggregate(newest=Max("updated_at"))
+    return (contracts["newest"], contracts["n"], areas["newest"])
 
 
 def regions() -> QuerySet[Area]:

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from localsafety.contracts.models import (
@@ -41,6 +42,15 @@ from localsafety.core.files import sniff_document
 from localsafety.organisations.access import forget_scope, scope_for
 from localsafety.organisations.models import Organisation, User
 from localsafety.territory.models import Area, AreaKind
+
+
+def contract_touch(contract_id: int) -> None:
+    """Mark a contract as changed: its pages' cached fragments are keyed on ``updated_at``.
+
+    Called by every service that changes something a contract page shows (stages, bodies,
+    members, signatories, axes, zones), so cached pages are never stale.
+    """
+    Contract.objects.filter(pk=contract_id).update(updated_at=timezone.now())
 
 
 def _deny(message: str) -> PermissionDenied:
@@ -242,6 +252,7 @@ def axis_create(*, actor: User, contract: Contract, code: str, name_en: str, nam
         position=position,
     )
     contract.axes.add(axis)
+    contract_touch(contract.pk)
     return axis
 
 
@@ -253,9 +264,11 @@ def signatory_add(
         raise _deny(_("Only the contract's lead organisation can edit signatories."))
     if Signatory.objects.filter(contract=contract, organisation=organisation).exists():
         raise DomainError(_("This organisation already signed the contract."), field="organisation")
-    return create_validated(
+    signatory = create_validated(
         Signatory, actor=actor, contract=contract, organisation=organisation, signed_by=signed_by
     )
+    contract_touch(contract.pk)
+    return signatory
 
 
 @transaction.atomic
@@ -264,6 +277,7 @@ def signatory_remove(*, actor: User, signatory: Signatory) -> None:
         raise _deny(_("Only the contract's lead organisation can edit signatories."))
     mark_change(signatory, actor=actor, reason="removed")
     signatory.delete()
+    contract_touch(signatory.contract_id)
 
 
 # --- governance bodies ---------------------------------------------------------------------
@@ -308,6 +322,8 @@ def body_member_add(
     )
     if person is not None:
         forget_scope(person)
+    if body.contract_id is not None:
+        contract_touch(body.contract_id)
     return member
 
 
@@ -325,6 +341,8 @@ def body_member_remove(*, actor: User, member: BodyMember) -> None:
         )
     mark_change(member, actor=actor, reason="removed")
     member.delete()
+    if body.contract_id is not None:
+        contract_touch(body.contract_id)
 
 
 @transaction.atomic
@@ -341,6 +359,7 @@ def committee_chair_change(
     if person is None and not person_name.strip():
         raise DomainError(_("Name the new chair."), field="person")
     committee = GovernanceBody.objects.get(contract=contract, kind=BodyKind.COMMITTEE)
+    contract_touch(contract.pk)
     for old in committee.members.filter(role=BodyRole.CHAIR):
         old.role = BodyRole.MEMBER
         save_fields(old, ["role"], actor=actor, reason="no longer chair")
@@ -614,6 +633,7 @@ def _advance_contract(contract: Contract, *, actor: User) -> None:
     if contract.stage != current.kind:
         Contract.objects.filter(pk=contract.pk).update(stage=current.kind)
         contract.stage = current.kind
+    contract_touch(contract.pk)
 
 
 __all__ = [
@@ -623,6 +643,7 @@ __all__ = [
     "body_member_add",
     "body_member_remove",
     "committee_chair_change",
+    "contract_touch",
     "contract_create",
     "contract_update",
     "document_delete",

@@ -10,7 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -36,6 +38,7 @@ from localsafety.contracts.models import (
 )
 from localsafety.core.errors import DomainError
 from localsafety.core.forms import add_domain_error
+from localsafety.core.fragments import cached_fragment, visibility_signature
 from localsafety.organisations.access import get_object_for_user, require, scope_for
 from localsafety.organisations.models import Organisation, OrganisationKind
 
@@ -61,21 +64,41 @@ def _filters(request: HttpRequest) -> tuple[ContractFilterForm, selectors.Contra
 
 
 def contract_list(request: HttpRequest) -> HttpResponse:
-    """The national overview's list: filters update the results in place with htmx."""
+    """The national overview's list: filters update the results in place with htmx.
+
+    The results fragment is cached under a key that includes the data's generation, so a
+    landing page costs a few indexed queries and never shows stale figures.
+    """
     form, filters = _filters(request)
-    contracts = selectors.contract_list(request.user, filters)
-    page = Paginator(contracts, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "filter_form": form,
-        "page": page,
-        "counts": selectors.contract_counts(contracts),
-        "query_string": _query_without_page(request),
-        "nav": "overview",
-    }
-    template = (
-        "contracts/_results.html" if getattr(request, "htmx", False) else "contracts/overview.html"
+    query_string = _query_without_page(request)
+
+    def render_results() -> str:
+        contracts = selectors.contract_list(request.user, filters)
+        page = Paginator(contracts, PAGE_SIZE).get_page(request.GET.get("page"))
+        return render_to_string(
+            "contracts/_results.html",
+            {
+                "page": page,
+                "counts": selectors.contract_counts(contracts),
+                "query_string": query_string,
+            },
+            request=request,
+        )
+
+    results = cached_fragment(
+        (
+            "overview",
+            visibility_signature(scope_for(request.user)),
+            query_string,
+            request.GET.get("page", ""),
+            *selectors.contracts_generation(),
+        ),
+        render_results,
     )
-    return render(request, template, context)
+    if getattr(request, "htmx", False):
+        return HttpResponse(results)
+    context = {"filter_form": form, "results": results, "nav": "overview"}
+    return render(request, "contracts/overview.html", context)
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -197,9 +220,11 @@ def _tab_context(request: HttpRequest, contract: Contract, tab: str) -> dict[str
 def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contract = selectors.contract_for_page(request.user, pk)
     context = _tab_context(request, contract, "summary")
-    areas = selectors.contract_areas(contract)
-    context.update(
-        {
+
+    def render_body() -> str:
+        areas = selectors.contract_areas(contract)
+        body_context = {
+            **context,
             "areas": areas,
             "boundaries_loaded": any(area.geometry for area in areas),
             "stages": selectors.contract_stages(contract),
@@ -208,7 +233,23 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "bodies": selectors.contract_bodies(contract),
             "population": contract.municipality.latest_population(),
         }
-    )
+        return render_to_string("contracts/_detail_body.html", body_context, request=request)
+
+    if context["can_manage"]:
+        # Managers' pages carry forms (with CSRF tokens): never cached.
+        body = mark_safe(render_body())  # noqa: S308 - our own template output
+    else:
+        body = cached_fragment(
+            (
+                "contract",
+                contract.pk,
+                contract.updated_at.isoformat(),
+                contract.municipality.updated_at.isoformat(),
+                context["is_member"],
+            ),
+            render_body,
+        )
+    context["body"] = body
     return render(request, "contracts/detail.html", context)
 
 

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from localsafety.contracts.models import Contract
+from localsafety.contracts.services import contract_touch
 from localsafety.core.audit import create_validated, mark_change, save_fields
 from localsafety.core.errors import DomainError, ImportRefused
 from localsafety.core.models import DataOrigin
@@ -236,7 +237,7 @@ def zone_create(
     if not name.strip():
         raise DomainError(_("A zone needs a name."), field="name")
     shape = _zone_shape(geometry_geojson)
-    return create_validated(
+    zone = create_validated(
         Area,
         actor=actor,
         reason="zone created",
@@ -248,6 +249,10 @@ def zone_create(
         data_origin=DataOrigin.ENTERED,
         **_zone_values(contract, shape),
     )
+    # A zone the contract defines is part of the territory it covers.
+    contract.areas.add(zone)
+    contract_touch(contract.pk)
+    return zone
 
 
 @transaction.atomic
@@ -276,6 +281,7 @@ def zone_update(
             setattr(zone, key, value)
         fields += ["parent", "geometry", "bbox", "label_lat", "label_lon", "area_km2"]
     save_fields(zone, fields, actor=actor, reason="zone changed")
+    contract_touch(contract.pk)
     return zone
 
 
@@ -292,3 +298,4 @@ def zone_delete(*, actor: Any, zone: Area) -> None:
         raise DomainError(
             _("This zone is used by other records (data, measures) and cannot be deleted.")
         ) from exc
+    contract_touch(contract.pk)

@@ -116,6 +116,19 @@ def test_edit_conflict_is_reported_and_changes_nothing(world, client_for):
     assert contract.title == "CLS Lisboa — Lumiar"
 
 
+def test_cached_contract_page_changes_with_the_data(world, client_for):
+    world.contract_a.is_published = True
+    world.contract_a.save()
+    public = client_for(None)
+    url = reverse("contracts:detail", args=[world.contract_a.pk])
+    assert "Submitted for approval" not in public.get(url).content.decode()
+    _submit_diagnosis(world)
+    assert "Submitted for approval" in public.get(url).content.decode()
+    services.signatory_add(actor=world.coordinator_a, contract=world.contract_a,
+                           organisation=world.ngo_a, signed_by="Presidente da Associação")
+    assert "Presidente da Associação" in public.get(url).content.decode()
+
+
 def test_mayor_approves_diagnosis_on_the_page(world, client_for):
     stage = _submit_diagnosis(world)
     url = reverse("contracts:stage", args=[world.contract_a.pk, "diagnosis"])
@@ -226,8 +239,9 @@ def test_contract_create_page_requires_chair(world, client_for):
 
 def test_overview_query_count_does_not_grow(world, client_for, django_assert_max_num_queries):
     client = client_for(world.national)
-    client.get(reverse("portal:overview"))
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(16):
+        client.get(reverse("portal:overview"))
+    with django_assert_max_num_queries(11):  # session, user, 2FA, scope; results cached
         client.get(reverse("portal:overview"))
     for n in range(12):
         services.contract_create(
@@ -238,5 +252,23 @@ def test_overview_query_count_does_not_grow(world, client_for, django_assert_max
             lead_organisation=world.town_a,
             chair=world.mayor_a,
         )
-    with django_assert_max_num_queries(14):
-        client.get(reverse("portal:overview"))
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("portal:overview"))
+    assert "Extra 11" in response.content.decode()  # new data shows at once: never stale
+
+
+def test_cached_contract_page_changes_with_the_data(world, client_for):
+    world.contract_a.is_published = True
+    world.contract_a.save()
+    public = client_for(None)
+    url = reverse("contracts:detail", args=[world.contract_a.pk])
+    assert "Submitted for approval" not in public.get(url).content.decode()
+    _submit_diagnosis(world)
+    assert "Submitted for approval" in public.get(url).content.decode()
+    services.signatory_add(
+        actor=world.coordinator_a,
+        contract=world.contract_a,
+        organisation=world.ngo_a,
+        signed_by="Presidente da Associação",
+    )
+    assert "Presidente da Associação" in public.get(url).content.decode()

@@ -1,0 +1,42 @@
+"""Cached page fragments that can never be stale.
+
+A fragment's key contains everything its HTML depends on: the language, what the person may
+see (their visibility signature), the request's filters, and a *generation* read from the
+data itself (the newest ``updated_at`` and the row count), which every service that writes
+moves forward. A change therefore makes a new key; nothing waits for an expiry. The timeout
+only bounds memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache import cache
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from localsafety.organisations.access import UserScope
+
+FRAGMENT_TIMEOUT = 600
+
+
+def visibility_signature(scope: UserScope) -> str:
+    """Two people with the same signature see exactly the same records."""
+    if scope.is_national:
+        return "national"
+    if not scope.authenticated or not scope.member_contract_ids:
+        return "public"
+    ids = ",".join(str(pk) for pk in sorted(scope.member_contract_ids))
+    return "m" + hashlib.sha256(ids.encode()).hexdigest()[:16]
+
+
+def cached_fragment(parts: tuple[Any, ...], render: Callable[[], str]) -> SafeString:
+    raw = "|".join(str(part) for part in (get_language(), *parts))
+    key = "fragment:" + hashlib.sha256(raw.encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, FRAGMENT_TIMEOUT)
+    return mark_safe(html)  # noqa: S308 - our own rendered template output
