@@ -75,7 +75,9 @@ def contract_counts(queryset: QuerySet[Contract]) -> dict[str, dict[str, int]]:
 def contracts_generation() -> tuple[Any, ...]:
     """Changes whenever anything a contract list shows changes (see core.fragments)."""
     contracts = Contract.objects.aggregate(newest=Max("updated_at"), n=Count("pk"))
-    areas = Area.objects.filter(kind=AreaKind.MUNICIPALITY).aggregate(newest=Max("updated_at"))
+    areas = Area.objects.filter(kind__in=[AreaKind.MUNICIPALITY, AreaKind.NUTS2]).aggregate(
+        newest=Max("updated_at")
+    )
     return (contracts["newest"], contracts["n"], areas["newest"])
 
 

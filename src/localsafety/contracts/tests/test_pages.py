@@ -124,8 +124,12 @@ def test_cached_contract_page_changes_with_the_data(world, client_for):
     assert "Submitted for approval" not in public.get(url).content.decode()
     _submit_diagnosis(world)
     assert "Submitted for approval" in public.get(url).content.decode()
-    services.signatory_add(actor=world.coordinator_a, contract=world.contract_a,
-                           organisation=world.ngo_a, signed_by="Presidente da Associação")
+    services.signatory_add(
+        actor=world.coordinator_a,
+        contract=world.contract_a,
+        organisation=world.ngo_a,
+        signed_by="Presidente da Associação",
+    )
     assert "Presidente da Associação" in public.get(url).content.decode()
 
 
@@ -255,20 +259,3 @@ def test_overview_query_count_does_not_grow(world, client_for, django_assert_max
     with django_assert_max_num_queries(16):
         response = client.get(reverse("portal:overview"))
     assert "Extra 11" in response.content.decode()  # new data shows at once: never stale
-
-
-def test_cached_contract_page_changes_with_the_data(world, client_for):
-    world.contract_a.is_published = True
-    world.contract_a.save()
-    public = client_for(None)
-    url = reverse("contracts:detail", args=[world.contract_a.pk])
-    assert "Submitted for approval" not in public.get(url).content.decode()
-    _submit_diagnosis(world)
-    assert "Submitted for approval" in public.get(url).content.decode()
-    services.signatory_add(
-        actor=world.coordinator_a,
-        contract=world.contract_a,
-        organisation=world.ngo_a,
-        signed_by="Presidente da Associação",
-    )
-    assert "Presidente da Associação" in public.get(url).content.decode()
