@@ -35,7 +35,7 @@ def visibility_signature(scope: UserScope) -> str:
 def cached_fragment(parts: tuple[Any, ...], render: Callable[[], str]) -> SafeString:
     raw = "|".join(str(part) for part in (get_language(), *parts))
     key = "fragment:" + hashlib.sha256(raw.encode()).hexdigest()
-    html = cache.get(key)
+    html: str | None = cache.get(key)
     if html is None:
         html = render()
         cache.set(key, html, FRAGMENT_TIMEOUT)
