@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
+	mkdir -p var
 	LOCALSAFETY_DEBUG=1 $(BIN)/localsafety migrate --noinput
 	LOCALSAFETY_DEBUG=1 $(BIN)/localsafety load-demo
 	LOCALSAFETY_DEBUG=1 $(BIN)/python scripts/serve_demo.py

@@ -115,6 +115,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default lives under var/, which a fresh checkout does not have yet.
+    _sqlite_path = str(DATABASES["default"]["NAME"])
+    if _sqlite_path != ":memory:":
+        Path(_sqlite_path).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

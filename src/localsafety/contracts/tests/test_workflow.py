@@ -156,3 +156,14 @@ def test_visibility_querysets(world):
     world.contract_b.save()
     assert list(Contract.objects.visible_to(None)) == [world.contract_b]
     assert list(Contract.objects.accessible_to(None)) == []
+
+
+def test_django_permissions_agree_with_the_access_rules(world):
+    contract = world.contract_a
+    assert world.partner_a.has_perm("contracts.read_contract", contract)
+    assert not world.partner_b.has_perm("contracts.read_contract", contract)
+    assert world.coordinator_a.has_perm("contracts.manage_contract", contract)
+    assert not world.commander_a.has_perm("contracts.manage_contract", contract)
+    assert world.commander_a.has_perm("contracts.decide_stage", contract)
+    assert not world.partner_a.has_perm("contracts.decide_stage", contract)
+    assert world.partner_a.has_perm("contracts.submit_stage", contract)
