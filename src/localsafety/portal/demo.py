@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from localsafety.contracts import services
@@ -271,6 +272,8 @@ class _People:
 
     def __init__(self) -> None:
         self.counter = 0
+        # One hash for every demo account: hashing is deliberately slow (~0.3 s each).
+        self.password_hash = make_password(DEMO_PASSWORD)
 
     def make(
         self,
@@ -288,7 +291,7 @@ class _People:
             self.counter += 1
             user = User.objects.create_user(
                 username=username,
-                password=DEMO_PASSWORD,
+                password=None,
                 first_name=first,
                 last_name=last,
                 email=f"{username}@demo.localsafety.invalid",
@@ -296,6 +299,8 @@ class _People:
                 language=language,
                 data_origin="synthetic",
             )
+            user.password = self.password_hash
+            user.save(update_fields=["password"])
         Membership.objects.get_or_create(
             user=user, organisation=organisation, defaults={"role": role}
         )
