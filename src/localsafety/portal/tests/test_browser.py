@@ -120,3 +120,26 @@ def test_main_pages_have_no_serious_accessibility_violations(
         if violation.get("impact") in {"serious", "critical"}
     ]
     assert serious == [], results.generate_report()
+
+
+def test_police_commander_signs_in_with_a_second_factor(page, live_server, live_world):
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    world = live_world
+    device = TOTPDevice.objects.create(user=world.commander_a, name="phone", confirmed=True)
+    log_in(page, live_server, "commander_a")
+    assert "/accounts/two-factor/" in page.url
+    page.fill("input[name=code]", "000000" if TOTP(device.bin_key).token() != 0 else "111111")
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    assert page.locator(".error-summary").count() == 1  # a wrong code is refused
+    page.wait_for_timeout(1100)  # django-otp throttles for 1 s after a failure
+    page.fill("input[name=code]", f"{TOTP(device.bin_key).token():06d}")
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    assert "/accounts/two-factor/" not in page.url
+    response = page.goto(
+        f"{live_server.url}{reverse('contracts:meetings', args=[world.contract_a.pk])}"
+    )
+    assert response.status == 200
