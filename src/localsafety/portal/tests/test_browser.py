@@ -143,3 +143,47 @@ def test_police_commander_signs_in_with_a_second_factor(page, live_server, live_
         f"{live_server.url}{reverse('contracts:meetings', args=[world.contract_a.pk])}"
     )
     assert response.status == 200
+
+
+MEMBER_PAGES = [
+    ("contracts:detail", True),
+    ("contracts:governance", True),
+    ("contracts:stage", True),
+    ("contracts:meetings", True),
+    ("contracts:meeting_create", True),
+    ("contracts:documents", True),
+    ("contracts:document_upload", True),
+    ("contracts:history", True),
+    ("contracts:edit", True),
+    ("territory:zone_list", True),
+    ("contracts:create", False),
+    ("organisations:list", False),
+    ("territory:municipality_list", False),
+    ("accounts:profile", False),
+]
+
+
+def test_member_pages_have_no_serious_accessibility_violations(page, live_server, live_world):
+    """The coordinator's working pages, forms included, in one signed-in session."""
+    world = live_world
+    log_in(page, live_server, "coordinator_a")
+    problems = {}
+    for name, takes_contract in MEMBER_PAGES:
+        if name == "contracts:stage":
+            path = reverse(name, args=[world.contract_a.pk, "diagnosis"])
+        elif takes_contract:
+            path = reverse(name, args=[world.contract_a.pk])
+        else:
+            path = reverse(name)
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, path
+        page.wait_for_load_state("networkidle")
+        results = Axe().run(page)
+        serious = [
+            (violation["id"], [node["target"] for node in violation["nodes"]][:3])
+            for violation in results.response["violations"]
+            if violation.get("impact") in {"serious", "critical"}
+        ]
+        if serious:
+            problems[path] = serious
+    assert problems == {}
