@@ -269,8 +269,12 @@ class StageDecisionForm(forms.Form):
 
 class StageSummaryForm(forms.Form):
     summary = forms.CharField(
-        label=_("Summary of the deliverable"), widget=forms.Textarea, required=False
+        label=_("Summary of the deliverable"),
+        widget=forms.Textarea,
+        required=False,
+        help_text=_("What the deliverable contains and concludes; attach the documents below."),
     )
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class MeetingForm(forms.Form):

@@ -610,6 +610,30 @@ def stage_decide(
     return decision
 
 
+EDITABLE_STATUSES = {StageStatus.IN_PREPARATION, StageStatus.RETURNED}
+
+
+@transaction.atomic
+def stage_summary_update(
+    *, actor: User, stage: Stage, summary: str, expected_version: int
+) -> Stage:
+    """The Operational Core writes the deliverable's summary while the stage is open."""
+    if not scope_for(actor).can_submit_stage(stage.contract_id):
+        raise _deny(_("Only the Operational Core prepares a stage's deliverable."))
+    locked = Stage.objects.select_for_update().get(pk=stage.pk)
+    _check_version(locked, expected_version)
+    if locked.status not in EDITABLE_STATUSES:
+        raise ConflictError(
+            _("This stage is “%(status)s”: its deliverable can no longer be edited.")
+            % {"status": locked.get_status_display()}
+        )
+    locked.summary = summary.strip()
+    locked.version += 1
+    save_fields(locked, ["summary", "version", "updated_at"], actor=actor, reason="summary edited")
+    contract_touch(locked.contract_id)
+    return locked
+
+
 def _advance_contract(contract: Contract, *, actor: User) -> None:
     """Open the next stage once the current one is complete; keep ``Contract.stage`` current."""
     stages = list(contract.stages.order_by("position"))
@@ -652,4 +676,5 @@ __all__ = [
     "signatory_add",
     "signatory_remove",
     "stage_decide",
+    "stage_summary_update",
 ]

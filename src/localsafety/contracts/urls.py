@@ -32,6 +32,7 @@ urlpatterns = [
     path("<int:pk>/governance/chair/", views.chair_change, name="chair_change"),
     path("<int:pk>/stages/", views.stages, name="stages"),
     path("<int:pk>/stages/<slug:kind>/", views.stage_detail, name="stage"),
+    path("<int:pk>/stages/<slug:kind>/summary/", views.stage_summary, name="stage_summary"),
     path("<int:pk>/meetings/", views.meetings, name="meetings"),
     path("<int:pk>/meetings/new/", views.meeting_create, name="meeting_create"),
     path("<int:pk>/meetings/<int:meeting_pk>/", views.meeting_detail, name="meeting"),

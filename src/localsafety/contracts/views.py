@@ -28,6 +28,7 @@ from localsafety.contracts.forms import (
     MeetingForm,
     SignatoryForm,
     StageDecisionForm,
+    StageSummaryForm,
 )
 from localsafety.contracts.models import (
     BodyMember,
@@ -554,10 +555,19 @@ def stage_detail(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
                 )
                 return redirect("contracts:stage", pk=contract.pk, kind=kind)
     context = _tab_context(request, contract, "stages")
+    can_edit_summary = (
+        scope_for(request.user).can_submit_stage(contract.pk)
+        and stage.status in services.EDITABLE_STATUSES
+    )
     context.update(
         {
             "stage": stage,
             "form": form if actions else None,
+            "summary_form": StageSummaryForm(
+                initial={"summary": stage.summary, "version": stage.version}
+            )
+            if can_edit_summary
+            else None,
             "decisions": list(
                 stage.decisions.select_related("actor", "actor_organisation").order_by(
                     "-decided_at", "-pk"
@@ -572,6 +582,30 @@ def stage_detail(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     )
     status = 400 if request.method == "POST" else 200
     return render(request, "contracts/stage.html", context, status=status)
+
+
+@login_required
+@require_POST
+def stage_summary(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    contract = selectors.contract_for_page(request.user, pk)
+    stage = get_object_for_user(contract.stages.all(), kind=kind)
+    form = StageSummaryForm(request.POST)
+    if form.is_valid():
+        try:
+            services.stage_summary_update(
+                actor=request.user,  # type: ignore[arg-type]
+                stage=stage,
+                summary=form.cleaned_data["summary"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The summary was saved."))
+            return redirect("contracts:stage", pk=contract.pk, kind=kind)
+    context = _tab_context(request, contract, "stages")
+    context.update({"form": form, "title": _("Summary of the deliverable")})
+    return render(request, "contracts/form.html", context, status=400)
 
 
 # --- meetings and documents -------------------------------------------------------------------

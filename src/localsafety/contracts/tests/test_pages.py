@@ -287,3 +287,24 @@ def test_contract_page_query_count_does_not_grow(world, client_for, django_asser
                 client.get(reverse(f"contracts:{name}", args=[world.contract_a.pk])).status_code
                 == 200
             )
+
+
+def test_core_writes_the_deliverable_summary_until_submitted(world, client_for):
+    stage = world.contract_a.stages.get(kind="diagnosis")
+    url = reverse("contracts:stage_summary", args=[world.contract_a.pk, "diagnosis"])
+    data = {"summary": "Diagnóstico: furtos na via pública concentrados no Lumiar.", "version": 1}
+    assert client_for(world.commander_a).post(url, data).status_code == 403
+    assert client_for(world.partner_b).post(url, data).status_code == 404
+    assert client_for(world.partner_a).post(url, data).status_code == 302
+    stage.refresh_from_db()
+    assert stage.summary.startswith("Diagnóstico") and stage.version == 2
+    stale = client_for(world.coordinator_a).post(url, {"summary": "outro", "version": 1})
+    assert stale.status_code == 400 and "Someone else changed" in stale.content.decode()
+    services.stage_decide(
+        actor=world.partner_a, stage=stage, action="submit", expected_version=stage.version
+    )
+    stage.refresh_from_db()
+    locked = client_for(world.partner_a).post(url, {"summary": "x", "version": stage.version})
+    assert locked.status_code == 400
+    stage.refresh_from_db()
+    assert stage.summary.startswith("Diagnóstico")
