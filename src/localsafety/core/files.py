@@ -74,18 +74,16 @@ def _sniff_zip(stream: IO[bytes] | Any) -> str:
 
 
 def _looks_like_text(head: bytes) -> bool:
+    """UTF-8 or Latin-1 text with (almost) no control characters: a CSV, a note."""
     if not head or b"\x00" in head:
         return False
     try:
-        head.decode("utf-8")
-        return True
+        text = head.decode("utf-8")
     except UnicodeDecodeError as exc:
-        # A multi-byte character may be cut at the end of the sample.
+        # A multi-byte character may be cut at the end of the sample; else try Latin-1.
         if exc.start >= len(head) - 3:
-            return True
-    try:
-        text = head.decode("latin-1")
-    except UnicodeDecodeError:
-        return False
-    printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in text)
+            text = head[: exc.start].decode("utf-8")
+        else:
+            text = head.decode("latin-1")
+    printable = sum(ch.isprintable() or ch in "\r\n\t\f" for ch in text)
     return printable / max(len(text), 1) > 0.95

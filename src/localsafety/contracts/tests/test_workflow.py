@@ -167,3 +167,35 @@ def test_django_permissions_agree_with_the_access_rules(world):
     assert world.commander_a.has_perm("contracts.decide_stage", contract)
     assert not world.partner_a.has_perm("contracts.decide_stage", contract)
     assert world.partner_a.has_perm("contracts.submit_stage", contract)
+
+
+def test_reopen_with_a_reason_brings_the_stage_back(world):
+    contract = world.contract_a
+    stage = _diagnosis(contract)
+    services.stage_decide(actor=world.partner_a, stage=stage, action="submit", expected_version=1)
+    services.stage_decide(actor=world.mayor_a, stage=stage, action="approve", expected_version=2)
+    stage.refresh_from_db()
+    with pytest.raises(DomainError):
+        services.stage_decide(
+            actor=world.mayor_a, stage=stage, action="reopen", expected_version=stage.version
+        )
+    with pytest.raises(PermissionDenied):
+        services.stage_decide(
+            actor=world.partner_a,
+            stage=stage,
+            action="reopen",
+            expected_version=stage.version,
+            comment="Dados novos",
+        )
+    decision = services.stage_decide(
+        actor=world.commander_a,
+        stage=stage,
+        action="reopen",
+        expected_version=stage.version,
+        comment="Novos dados da PSP sobre 2016",
+    )
+    assert decision.status_after == StageStatus.IN_PREPARATION
+    assert decision.comment == "Novos dados da PSP sobre 2016"
+    contract.refresh_from_db()
+    assert contract.stage == StageKind.DIAGNOSIS
+    assert [d.action for d in stage.decisions.order_by("pk")] == ["submit", "approve", "reopen"]
