@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -233,6 +234,38 @@ def _tab_context(request: HttpRequest, contract: Contract, tab: str) -> dict[str
     }
 
 
+def _form_page(
+    request: HttpRequest,
+    *,
+    contract: Contract,
+    form: Any,
+    tab: str,
+    title: str,
+    action: Callable[[dict[str, Any]], Any],
+    success: str,
+    next_url: Callable[[Any], str],
+    multipart: bool = False,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The shape every contract form page shares: validate, call one service, report.
+
+    A service's refusal (DomainError) lands in the form's error summary; PermissionDenied
+    propagates as 403. A POST that fails validation answers 400 so scripts notice.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = action(form.cleaned_data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(next_url(result))
+    context = _tab_context(request, contract, tab)
+    context.update({"form": form, "title": title, "multipart": multipart, **(extra or {})})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "contracts/form.html", context, status=status)
+
+
 def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contract = selectors.contract_for_page(request.user, pk)
     context = _tab_context(request, contract, "summary")
@@ -357,35 +390,24 @@ def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
         municipality=contract.municipality,
         contract_id=contract.pk,
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.contract_update(
-                actor=request.user,  # type: ignore[arg-type]
-                contract=contract,
-                expected_version=data["version"],
-                changes={
-                    key: data[key]
-                    for key in (
-                        "title",
-                        "category",
-                        "signed_on",
-                        "signing_place",
-                        "summary",
-                        "is_published",
-                    )
-                },
-                areas=data["areas"] or None,
-                axes=data["axes"],
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, _("The contract was saved."))
-            return redirect("contracts:detail", pk=contract.pk)
-    context = _tab_context(request, contract, "summary")
-    context.update({"form": form, "title": _("Edit the contract")})
-    return render(request, "contracts/form.html", context)
+    fields = ("title", "category", "signed_on", "signing_place", "summary", "is_published")
+    return _form_page(
+        request,
+        contract=contract,
+        form=form,
+        tab="summary",
+        title=_("Edit the contract"),
+        action=lambda data: services.contract_update(
+            actor=request.user,  # type: ignore[arg-type]
+            contract=contract,
+            expected_version=data["version"],
+            changes={key: data[key] for key in fields},
+            areas=data["areas"] or None,
+            axes=data["axes"],
+        ),
+        success=_("The contract was saved."),
+        next_url=lambda _result: reverse("contracts:detail", args=[contract.pk]),
+    )
 
 
 @login_required
@@ -393,18 +415,20 @@ def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def axis_create(request: HttpRequest, pk: int) -> HttpResponse:
     contract = selectors.contract_for_page(request.user, pk)
     require(scope_for(request.user).can_manage_contract(contract.pk))
-    form = AxisForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.axis_create(actor=request.user, contract=contract, **form.cleaned_data)  # type: ignore[arg-type]
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, _("The axis was added."))
-            return redirect("contracts:detail", pk=contract.pk)
-    context = _tab_context(request, contract, "summary")
-    context.update({"form": form, "title": _("Add the contract's own axis")})
-    return render(request, "contracts/form.html", context)
+    return _form_page(
+        request,
+        contract=contract,
+        form=AxisForm(request.POST or None),
+        tab="summary",
+        title=_("Add the contract's own axis"),
+        action=lambda data: services.axis_create(
+            actor=request.user,  # type: ignore[arg-type]
+            contract=contract,
+            **data,
+        ),
+        success=_("The axis was added."),
+        next_url=lambda _result: reverse("contracts:detail", args=[contract.pk]),
+    )
 
 
 @login_required
@@ -412,18 +436,20 @@ def axis_create(request: HttpRequest, pk: int) -> HttpResponse:
 def signatory_add(request: HttpRequest, pk: int) -> HttpResponse:
     contract = selectors.contract_for_page(request.user, pk)
     require(scope_for(request.user).can_manage_contract(contract.pk))
-    form = SignatoryForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.signatory_add(actor=request.user, contract=contract, **form.cleaned_data)  # type: ignore[arg-type]
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, _("The signatory was added."))
-            return redirect("contracts:detail", pk=contract.pk)
-    context = _tab_context(request, contract, "summary")
-    context.update({"form": form, "title": _("Add a signatory")})
-    return render(request, "contracts/form.html", context)
+    return _form_page(
+        request,
+        contract=contract,
+        form=SignatoryForm(request.POST or None),
+        tab="summary",
+        title=_("Add a signatory"),
+        action=lambda data: services.signatory_add(
+            actor=request.user,  # type: ignore[arg-type]
+            contract=contract,
+            **data,
+        ),
+        success=_("The signatory was added."),
+        next_url=lambda _result: reverse("contracts:detail", args=[contract.pk]),
+    )
 
 
 @login_required
@@ -461,17 +487,19 @@ def body_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     contract = selectors.contract_for_member(request.user, pk)
     require(scope_for(request.user).can_manage_contract(contract.pk))
     form = BodyMemberForm(request.POST, contract_id=contract.pk)
-    if form.is_valid():
-        try:
-            services.body_member_add(actor=request.user, **form.service_arguments())  # type: ignore[arg-type]
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, _("The member was added."))
-            return redirect("contracts:governance", pk=contract.pk)
-    context = _tab_context(request, contract, "governance")
-    context.update({"form": form, "title": _("Add a member")})
-    return render(request, "contracts/form.html", context, status=400)
+    return _form_page(
+        request,
+        contract=contract,
+        form=form,
+        tab="governance",
+        title=_("Add a member"),
+        action=lambda _data: services.body_member_add(
+            actor=request.user,  # type: ignore[arg-type]
+            **form.service_arguments(),
+        ),
+        success=_("The member was added."),
+        next_url=lambda _result: reverse("contracts:governance", args=[contract.pk]),
+    )
 
 
 @login_required
@@ -492,21 +520,20 @@ def chair_change(request: HttpRequest, pk: int) -> HttpResponse:
     contract = selectors.contract_for_member(request.user, pk)
     require(scope_for(request.user).can_manage_contract(contract.pk))
     form = ChairForm(request.POST)
-    if form.is_valid():
-        try:
-            services.committee_chair_change(
-                actor=request.user,  # type: ignore[arg-type]
-                contract=contract,
-                **form.service_arguments(),
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, _("The chair was changed."))
-            return redirect("contracts:governance", pk=contract.pk)
-    context = _tab_context(request, contract, "governance")
-    context.update({"form": form, "title": _("Change the chair")})
-    return render(request, "contracts/form.html", context, status=400)
+    return _form_page(
+        request,
+        contract=contract,
+        form=form,
+        tab="governance",
+        title=_("Change the chair"),
+        action=lambda _data: services.committee_chair_change(
+            actor=request.user,  # type: ignore[arg-type]
+            contract=contract,
+            **form.service_arguments(),
+        ),
+        success=_("The chair was changed."),
+        next_url=lambda _result: reverse("contracts:governance", args=[contract.pk]),
+    )
 
 
 # --- stages -----------------------------------------------------------------------------------
@@ -589,23 +616,21 @@ def stage_detail(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 def stage_summary(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     contract = selectors.contract_for_page(request.user, pk)
     stage = get_object_for_user(contract.stages.all(), kind=kind)
-    form = StageSummaryForm(request.POST)
-    if form.is_valid():
-        try:
-            services.stage_summary_update(
-                actor=request.user,  # type: ignore[arg-type]
-                stage=stage,
-                summary=form.cleaned_data["summary"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, _("The summary was saved."))
-            return redirect("contracts:stage", pk=contract.pk, kind=kind)
-    context = _tab_context(request, contract, "stages")
-    context.update({"form": form, "title": _("Summary of the deliverable")})
-    return render(request, "contracts/form.html", context, status=400)
+    return _form_page(
+        request,
+        contract=contract,
+        form=StageSummaryForm(request.POST),
+        tab="stages",
+        title=_("Summary of the deliverable"),
+        action=lambda data: services.stage_summary_update(
+            actor=request.user,  # type: ignore[arg-type]
+            stage=stage,
+            summary=data["summary"],
+            expected_version=data["version"],
+        ),
+        success=_("The summary was saved."),
+        next_url=lambda _result: reverse("contracts:stage", args=[contract.pk, kind]),
+    )
 
 
 # --- meetings and documents -------------------------------------------------------------------
@@ -637,28 +662,26 @@ def meeting_detail(request: HttpRequest, pk: int, meeting_pk: int) -> HttpRespon
 def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     contract = selectors.contract_for_member(request.user, pk)
     require(scope_for(request.user).can_contribute(contract.pk))
-    form = MeetingForm(request.POST or None, request.FILES or None, contract_id=contract.pk)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            meeting = services.meeting_create(
-                actor=request.user,  # type: ignore[arg-type]
-                body=data["body"],
-                held_on=data["held_on"],
-                agenda=data["agenda"],
-                decisions=data["decisions"],
-                location=data["location"],
-                attendees=data["attendees"],
-                minutes=data["minutes"],
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, _("The meeting was recorded."))
-            return redirect("contracts:meeting", pk=contract.pk, meeting_pk=meeting.pk)
-    context = _tab_context(request, contract, "meetings")
-    context.update({"form": form, "title": _("Record a meeting"), "multipart": True})
-    return render(request, "contracts/form.html", context)
+    return _form_page(
+        request,
+        contract=contract,
+        form=MeetingForm(request.POST or None, request.FILES or None, contract_id=contract.pk),
+        tab="meetings",
+        title=_("Record a meeting"),
+        multipart=True,
+        action=lambda data: services.meeting_create(
+            actor=request.user,  # type: ignore[arg-type]
+            body=data["body"],
+            held_on=data["held_on"],
+            agenda=data["agenda"],
+            decisions=data["decisions"],
+            location=data["location"],
+            attendees=data["attendees"],
+            minutes=data["minutes"],
+        ),
+        success=_("The meeting was recorded."),
+        next_url=lambda meeting: reverse("contracts:meeting", args=[contract.pk, meeting.pk]),
+    )
 
 
 def documents(request: HttpRequest, pk: int) -> HttpResponse:
@@ -685,28 +708,29 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if stage_kind in StageKind.values:
         stage = contract.stages.get(kind=stage_kind)
         form.fields["kind"].initial = "deliverable"
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.document_upload(
-                actor=request.user,  # type: ignore[arg-type]
-                contract=contract,
-                kind=form.cleaned_data["kind"],
-                title=form.cleaned_data["title"],
-                upload=form.cleaned_data["file"],
-                stage=stage,
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, _("The document was added."))
-            if stage is not None:
-                return redirect("contracts:stage", pk=contract.pk, kind=stage.kind)
-            return redirect("contracts:documents", pk=contract.pk)
-    context = _tab_context(request, contract, "documents")
-    context.update(
-        {"form": form, "title": _("Add a document"), "multipart": True, "stage_kind": stage_kind}
+    return _form_page(
+        request,
+        contract=contract,
+        form=form,
+        tab="documents",
+        title=_("Add a document"),
+        multipart=True,
+        extra={"stage_kind": stage_kind},
+        action=lambda data: services.document_upload(
+            actor=request.user,  # type: ignore[arg-type]
+            contract=contract,
+            kind=data["kind"],
+            title=data["title"],
+            upload=data["file"],
+            stage=stage,
+        ),
+        success=_("The document was added."),
+        next_url=lambda _document: (
+            reverse("contracts:stage", args=[contract.pk, stage.kind])
+            if stage is not None
+            else reverse("contracts:documents", args=[contract.pk])
+        ),
     )
-    return render(request, "contracts/form.html", context)
 
 
 def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:

@@ -110,7 +110,7 @@ def test_edit_conflict_is_reported_and_changes_nothing(world, client_for):
         changes={"summary": "outra"},
     )
     response = client.post(url, data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Someone else changed this record" in response.content.decode()
     contract.refresh_from_db()
     assert contract.title == "CLS Lisboa — Lumiar"
@@ -166,7 +166,7 @@ def test_document_upload_checks_content_and_download_is_private(world, client_fo
         "contrato.pdf", b"MZ\x90\x00\x03\x00\x00\x00" * 10, content_type="application/pdf"
     )
     response = client.post(url, {"title": "Contrato", "kind": "signed_contract", "file": fake})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "not accepted" in response.content.decode()
     assert Document.objects.count() == 0
     good = SimpleUploadedFile("contrato.pdf", PDF, content_type="application/pdf")
