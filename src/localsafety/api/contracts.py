@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -32,6 +32,7 @@ from localsafety.api.serializers import (
 )
 from localsafety.contracts import services
 from localsafety.contracts.models import (
+    Axis,
     BodyMember,
     BodyRole,
     Contract,
@@ -62,6 +63,12 @@ def accessible_contract(user: Any, contract_id: int) -> Contract:
 
 
 # --- contracts ------------------------------------------------------------------------------
+
+
+class ContractRefSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    version = serializers.IntegerField()
 
 
 class ContractListApi(ApiView):
@@ -115,6 +122,85 @@ class ContractListApi(ApiView):
             queryset=contracts.order_by("-signed_on", "title", "pk"),
             serializer_class=self.OutputSerializer,
         )
+
+    class CreateInputSerializer(serializers.Serializer[Any]):
+        title = serializers.CharField(max_length=250)
+        category = serializers.ChoiceField(choices=ContractCategory.choices)
+        municipality = serializers.IntegerField(help_text="Municipality area id.")
+        lead_organisation = serializers.IntegerField(
+            help_text="Id of a municipality organisation you manage."
+        )
+        chair = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            help_text="Username of the chair (usually the mayor), a member of the lead "
+            "organisation; or give chair_name.",
+        )
+        chair_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
+        signed_on = serializers.DateField(required=False, allow_null=True)
+        signing_place = serializers.CharField(required=False, allow_blank=True, max_length=120)
+        summary = serializers.CharField(required=False, allow_blank=True)
+        areas = serializers.ListField(child=serializers.IntegerField(), required=False)
+        axes = serializers.ListField(child=serializers.IntegerField(), required=False)
+        is_published = serializers.BooleanField(required=False, default=False)
+
+    @extend_schema(request=CreateInputSerializer, responses={201: ContractRefSerializer})
+    def post(self, request: Request) -> Response:
+        """Register a contract (a municipality's managers): committee, core and four stages."""
+        if not request.user.is_authenticated:
+            raise exceptions.NotAuthenticated()
+        payload = self.CreateInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        municipality = lookup_for_input(
+            Area.objects.filter(kind=AreaKind.MUNICIPALITY, owner_contract__isnull=True),
+            data["municipality"],
+            "municipality",
+        )
+        lead = lookup_for_input(
+            Organisation.objects.all(), data["lead_organisation"], "lead_organisation"
+        )
+        scope = scope_for(request.user)
+        if not (scope.is_superuser or lead.pk in scope.managed_organisation_ids):
+            # Refuse before looking at the rest: the service would refuse anyway.
+            raise exceptions.PermissionDenied(
+                _("You can only register contracts led by an organisation you manage.")
+            )
+        chair = None
+        if data.get("chair"):
+            chair = User.objects.filter(
+                username=data["chair"], memberships__organisation=lead, is_active=True
+            ).first()
+            if chair is None:
+                raise serializers.ValidationError(
+                    {"chair": [_("No active member of the lead organisation has that username.")]}
+                )
+        areas = [
+            lookup_for_input(Area.objects.filter(owner_contract__isnull=True), area_id, "areas")
+            for area_id in data.get("areas", [])
+        ]
+        axes = None
+        if "axes" in data:
+            axes = [
+                lookup_for_input(Axis.objects.national(), axis_id, "axes")
+                for axis_id in data["axes"]
+            ]
+        contract = services.contract_create(
+            actor=request.user,
+            title=data["title"],
+            category=data["category"],
+            municipality=municipality,
+            lead_organisation=lead,
+            chair=chair,
+            chair_name=data.get("chair_name", ""),
+            signed_on=data.get("signed_on"),
+            signing_place=data.get("signing_place", ""),
+            summary=data.get("summary", ""),
+            areas=areas,
+            axes=axes,
+            is_published=data.get("is_published", False),
+        )
+        return Response(ContractRefSerializer(contract).data, status=201)
 
 
 class StageSummarySerializer(serializers.Serializer[Any]):

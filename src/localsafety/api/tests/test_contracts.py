@@ -239,3 +239,42 @@ def test_session_without_second_factor_is_refused_for_roles_that_need_it(world, 
         .status_code
         == 200
     )
+
+
+def test_manager_registers_a_contract_through_the_api(world, client_for):
+    from localsafety.contracts.models import Contract
+
+    url = reverse("api:contract-list")
+    payload = {
+        "title": "CLS Lisboa — Santos",
+        "category": "neighbourhood",
+        "municipality": world.municipality_a.pk,
+        "lead_organisation": world.town_a.pk,
+        "chair": "mayor_a",
+        "signed_on": "2017-03-01",
+    }
+    before = Contract.objects.count()
+    assert client_for(None).post(url, payload, content_type="application/json").status_code in {
+        401,
+        403,
+    }
+    assert (
+        client_for(world.partner_a).post(url, payload, content_type="application/json").status_code
+        == 403
+    )
+    other_town = {**payload, "lead_organisation": world.town_b.pk}
+    assert (
+        client_for(world.coordinator_a)
+        .post(url, other_town, content_type="application/json")
+        .status_code
+        == 403
+    )
+    no_chair = {**payload, "chair": "partner_b"}
+    response = client_for(world.coordinator_a).post(url, no_chair, content_type="application/json")
+    assert response.status_code == 400 and "chair" in response.json()
+    assert Contract.objects.count() == before
+    response = client_for(world.coordinator_a).post(url, payload, content_type="application/json")
+    assert response.status_code == 201
+    contract = Contract.objects.get(pk=response.json()["id"])
+    assert contract.bodies.get(kind="committee").members.get(role="chair").person == world.mayor_a
+    assert contract.stages.count() == 4 and contract.axes.count() == 4
