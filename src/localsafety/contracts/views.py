@@ -34,6 +34,7 @@ from localsafety.contracts.forms import (
 from localsafety.contracts.models import (
     BodyMember,
     Contract,
+    DecisionAction,
     Signatory,
     Stage,
     StageKind,
@@ -759,5 +760,33 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
 
     contract = selectors.contract_for_member(request.user, pk)
     context = _tab_context(request, contract, "history")
-    context["entries"] = contract_history(request.user, contract)
+    entries = contract_history(request.user, contract)
+    for entry in entries:
+        entry["reason"] = _readable_reason(entry["reason"])
+    context["entries"] = entries
     return render(request, "contracts/history.html", context)
+
+
+# Services record short English reasons; the history shows them in the reader's language.
+_ROUTINE_REASONS = {"created", "edited", "added", "removed", "uploaded", "deleted", "opened"}
+
+
+def _readable_reason(reason: str) -> str:
+    if reason in _ROUTINE_REASONS:
+        return ""  # the action column already says it
+    action, _sep, comment = reason.partition(":")
+    labels = dict(DecisionAction.choices)
+    if action in labels:
+        label = str(labels[action])
+        return f"{label}: {comment.strip()}" if comment.strip() else label
+    known = {
+        "areas changed": _("areas changed"),
+        "axes changed": _("axes changed"),
+        "named chair": _("named chair"),
+        "no longer chair": _("no longer chair"),
+        "summary edited": _("summary edited"),
+        "zone created": _("zone created"),
+        "zone changed": _("zone changed"),
+        "zone deleted": _("zone deleted"),
+    }
+    return str(known.get(reason, reason))

@@ -308,3 +308,26 @@ def test_core_writes_the_deliverable_summary_until_submitted(world, client_for):
     assert locked.status_code == 400
     stage.refresh_from_db()
     assert stage.summary.startswith("Diagnóstico")
+
+
+def test_history_tab_shows_who_when_and_before_after(world, client_for):
+    contract = world.contract_a
+    services.contract_update(
+        actor=world.coordinator_a,
+        contract=contract,
+        expected_version=contract.version,
+        changes={"title": "CLS Lisboa — Lumiar e Santos"},
+    )
+    stage = contract.stages.get(kind="diagnosis")
+    services.stage_decide(
+        actor=world.partner_a, stage=stage, action="submit", expected_version=stage.version
+    )
+    body = (
+        client_for(world.commander_a)
+        .get(reverse("contracts:history", args=[contract.pk]))
+        .content.decode()
+    )
+    assert "<del>CLS Lisboa — Lumiar</del>" in body
+    assert "<ins>CLS Lisboa — Lumiar e Santos</ins>" in body
+    assert "Title" in body and "Carla Coordenadora" in body
+    assert "Paula Parceira" in body and "Submitted" in body
