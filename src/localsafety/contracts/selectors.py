@@ -60,15 +60,33 @@ def contract_list(user: Any, filters: ContractFilters | None = None) -> QuerySet
     return queryset.distinct().order_by("-signed_on", "title")
 
 
-def contract_counts(queryset: QuerySet[Contract]) -> dict[str, dict[str, int]]:
-    """Counts by category and by stage of an already-filtered list (two grouped queries)."""
+def contract_counts(queryset: QuerySet[Contract]) -> dict[str, Any]:
+    """National aggregates of an already-filtered list: by category, stage, region, axis."""
     by_category = dict(
         queryset.order_by().values_list("category").annotate(n=Count("pk", distinct=True))
     )
     by_stage = dict(queryset.order_by().values_list("stage").annotate(n=Count("pk", distinct=True)))
+    region_names = dict(regions().values_list("code", "name"))
+    by_region = (
+        queryset.order_by()
+        .values_list("municipality__nuts2_code")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    axis_names = {axis.code: str(axis) for axis in national_axes()}
+    by_axis = dict(
+        Contract.objects.filter(pk__in=queryset.values("pk"), axes__contract__isnull=True)
+        .order_by()
+        .values_list("axes__code")
+        .annotate(n=Count("pk", distinct=True))
+    )
     return {
         "category": {key: by_category.get(key, 0) for key in ContractCategory.values},
         "stage": {key: by_stage.get(key, 0) for key in StageKind.values},
+        "region": sorted(
+            ((region_names.get(code or "", code or "—"), n) for code, n in by_region),
+            key=lambda row: (-row[1], row[0]),
+        ),
+        "axis": [(name, by_axis.get(code, 0)) for code, name in axis_names.items()],
     }
 
 

@@ -243,7 +243,7 @@ def test_contract_create_page_requires_chair(world, client_for):
 
 def test_overview_query_count_does_not_grow(world, client_for, django_assert_max_num_queries):
     client = client_for(world.national)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(20):
         client.get(reverse("portal:overview"))
     with django_assert_max_num_queries(11):  # session, user, 2FA, scope; results cached
         client.get(reverse("portal:overview"))
@@ -256,7 +256,7 @@ def test_overview_query_count_does_not_grow(world, client_for, django_assert_max
             lead_organisation=world.town_a,
             chair=world.mayor_a,
         )
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(20):
         response = client.get(reverse("portal:overview"))
     assert "Extra 11" in response.content.decode()  # new data shows at once: never stale
 
@@ -331,3 +331,13 @@ def test_history_tab_shows_who_when_and_before_after(world, client_for):
     assert "<ins>CLS Lisboa — Lumiar e Santos</ins>" in body
     assert "Title" in body and "Carla Coordenadora" in body
     assert "Paula Parceira" in body and "Submitted" in body
+
+
+def test_overview_aggregates_by_region_and_axis(world, client_for):
+    from localsafety.contracts.selectors import contract_counts, contract_list
+    world.contract_b.axes.set(world.contract_b.axes.filter(code__in=["i", "iii"]))
+    counts = contract_counts(contract_list(world.national))
+    assert counts["region"] == [("Alentejo", 1), ("Área Metropolitana de Lisboa", 1)]
+    axis_counts = [n for _name, n in counts["axis"]]
+    assert axis_counts == [2, 1, 2, 1]  # axes i..iv: contract A has all four, B has i and iii
+    assert counts["category"] == {"municipality": 0, "neighbourhood": 1, "citizen": 1}
