@@ -85,5 +85,5 @@ def _looks_like_text(head: bytes) -> bool:
             text = head[: exc.start].decode("utf-8")
         else:
             text = head.decode("latin-1")
-    printable = sum(ch.isprintable() or ch in "\r\n\t\f" for ch in text)
+    printable = sum(ch.isprintable() or ch.isspace() for ch in text)
     return printable / max(len(text), 1) > 0.95

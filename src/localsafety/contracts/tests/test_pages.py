@@ -335,6 +335,7 @@ def test_history_tab_shows_who_when_and_before_after(world, client_for):
 
 def test_overview_aggregates_by_region_and_axis(world, client_for):
     from localsafety.contracts.selectors import contract_counts, contract_list
+
     world.contract_b.axes.set(world.contract_b.axes.filter(code__in=["i", "iii"]))
     counts = contract_counts(contract_list(world.national))
     assert counts["region"] == [("Alentejo", 1), ("Área Metropolitana de Lisboa", 1)]

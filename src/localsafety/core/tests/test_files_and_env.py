@@ -45,6 +45,8 @@ def test_plain_text_in_utf8_or_latin1_is_text(text):
 def test_real_formats_by_content_not_name():
     assert _sniff(b"%PDF-1.7\n...") == "application/pdf"
     assert _sniff("Concelho;Crimes\nLoulé;1 234,5\n".encode("latin-1")) == "text/plain"
+    # Portuguese thousands are often separated by a no-break space.
+    assert _sniff("Município;Crimes\nLisboa;25\xa0934\n".encode()) == "text/plain"
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
