@@ -127,6 +127,7 @@ def test_password_reset_mails_a_working_link(world):
     assert response.url == reverse("accounts:password_reset_done")
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
+    assert "(mayor_a)" in message.body  # the account is named
     assert message.to == ["mayor_a@example.test"]
 
     response = client.get(_link_in(message.body))
