@@ -54,6 +54,9 @@ class ContractFilterForm(forms.Form):
             (r.code, r.name) for r in regions
         ]
         _choice_field(self, "axis").choices = [("", _("All"))] + [(a.code, str(a)) for a in axes]
+        # (code, name) pairs, reused for the overview's aggregates without new queries.
+        self.region_pairs = [(region.code, region.name) for region in regions]
+        self.axis_pairs = [(axis.code, str(axis)) for axis in axes]
 
 
 class ContractForm(forms.Form):

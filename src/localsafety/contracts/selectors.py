@@ -60,19 +60,32 @@ def contract_list(user: Any, filters: ContractFilters | None = None) -> QuerySet
     return queryset.distinct().order_by("-signed_on", "title")
 
 
-def contract_counts(queryset: QuerySet[Contract]) -> dict[str, Any]:
-    """National aggregates of an already-filtered list: by category, stage, region, axis."""
+def contract_counts(
+    queryset: QuerySet[Contract],
+    *,
+    regions: list[tuple[str, str]] | None = None,
+    axes: list[tuple[str, str]] | None = None,
+) -> dict[str, Any]:
+    """National aggregates of an already-filtered list: by category, stage, region, axis.
+
+    ``regions`` and ``axes`` are (code, name) pairs the caller already has (the filter
+    form's choices); they are read from the database when not given.
+    """
     by_category = dict(
         queryset.order_by().values_list("category").annotate(n=Count("pk", distinct=True))
     )
     by_stage = dict(queryset.order_by().values_list("stage").annotate(n=Count("pk", distinct=True)))
-    region_names = dict(regions().values_list("code", "name"))
+    region_names = dict(
+        regions if regions is not None else nuts2_regions().values_list("code", "name")
+    )
     by_region = (
         queryset.order_by()
         .values_list("municipality__nuts2_code")
         .annotate(n=Count("pk", distinct=True))
     )
-    axis_names = {axis.code: str(axis) for axis in national_axes()}
+    axis_names = dict(
+        axes if axes is not None else [(axis.code, str(axis)) for axis in national_axes()]
+    )
     by_axis = dict(
         Contract.objects.filter(pk__in=queryset.values("pk"), axes__contract__isnull=True)
         .order_by()
@@ -99,7 +112,7 @@ def contracts_generation() -> tuple[Any, ...]:
     return (contracts["newest"], contracts["n"], areas["newest"])
 
 
-def regions() -> QuerySet[Area]:
+def nuts2_regions() -> QuerySet[Area]:
     return Area.objects.filter(kind=AreaKind.NUTS2, owner_contract__isnull=True).order_by("name")
 
 
