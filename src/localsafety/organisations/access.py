@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import CharField, Model, QuerySet, Value
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -127,31 +127,44 @@ def _compute_scope(user: Any) -> UserScope:
         org for org, kind, _role in memberships if kind == OrganisationKind.MUNICIPALITY
     )
 
-    seats = list(
-        BodyMember.objects.filter(person=user).values_list("body__kind", "body__contract_id")
+    # One round trip for the rest: the person's own seats, their organisations' seats on
+    # contract bodies, and the contracts their organisations lead (every signed-in request
+    # computes this once).
+    def rows(source: str, queryset: Any, kind: str, contract: str) -> Any:
+        return queryset.order_by().values_list(
+            Value(source, output_field=CharField()), kind, contract
+        )
+
+    union = rows(
+        "person", BodyMember.objects.filter(person=user), "body__kind", "body__contract_id"
     )
+    if organisation_ids:
+        union = union.union(
+            rows(
+                "org",
+                BodyMember.objects.filter(
+                    organisation_id__in=organisation_ids, body__contract__isnull=False
+                ),
+                "body__kind",
+                "body__contract_id",
+            ),
+            Contract.objects.filter(lead_organisation_id__in=organisation_ids)
+            .order_by()
+            .values_list(Value("lead", output_field=CharField()), "category", "pk"),
+            all=True,
+        )
+    found = list(union)
+    seats = [(kind, contract) for source, kind, contract in found if source == "person"]
+    org_seats = [(kind, contract) for source, kind, contract in found if source == "org"]
     is_national = user.is_superuser or any(
         kind == BodyKind.INTERMINISTERIAL for kind, _contract in seats
     )
     committee = frozenset(
         contract for kind, contract in seats if kind == BodyKind.COMMITTEE and contract
     )
-    partner: frozenset[int] = frozenset()
-    core: frozenset[int] = frozenset()
-    lead: frozenset[int] = frozenset()
-    if organisation_ids:
-        org_seats = list(
-            BodyMember.objects.filter(
-                organisation_id__in=organisation_ids, body__contract__isnull=False
-            ).values_list("body__kind", "body__contract_id")
-        )
-        partner = frozenset(contract for _kind, contract in org_seats)
-        core = frozenset(contract for kind, contract in org_seats if kind == BodyKind.CORE)
-        lead = frozenset(
-            Contract.objects.filter(lead_organisation_id__in=organisation_ids).values_list(
-                "pk", flat=True
-            )
-        )
+    partner = frozenset(contract for _kind, contract in org_seats)
+    core = frozenset(contract for kind, contract in org_seats if kind == BodyKind.CORE)
+    lead = frozenset(contract for source, _kind, contract in found if source == "lead")
     return UserScope(
         authenticated=True,
         is_national=is_national,

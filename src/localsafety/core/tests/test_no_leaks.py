@@ -135,6 +135,9 @@ def test_every_url_hides_contract_a_from_outsiders(marked_world, client_for):
     routes = [r for r in _patterns(get_resolver().url_patterns) if not r.startswith(SKIP_PREFIXES)]
     paths = sorted({path for route in routes for path in _fill(route, ids, slugs)})
     assert len(paths) > 100  # the walk really covers the URL conf
+    # Lists and searches (routes without parameters) are also asked with filters that name
+    # contract A's records; record pages are asked as they are.
+    plain_routes = {"/" + route for route in routes if "<" not in route}
     queries = [
         "",
         f"?ids={','.join(map(str, ids))}",
@@ -146,7 +149,7 @@ def test_every_url_hides_contract_a_from_outsiders(marked_world, client_for):
     for person in (world.partner_b, world.stranger, None):
         client = client_for(person)
         for path in paths:
-            for query in queries if "{" not in path else [""]:
+            for query in queries if path in plain_routes else [""]:
                 response = client.get(path + query)
                 checked += 1
                 if response.status_code >= 500:
