@@ -187,3 +187,25 @@ def test_member_pages_have_no_serious_accessibility_violations(page, live_server
         if serious:
             problems[path] = serious
     assert problems == {}
+
+
+def test_coordinator_draws_a_zone_on_the_map(page, live_server, live_world):
+    from localsafety.territory.models import Area
+
+    world = live_world
+    log_in(page, live_server, "coordinator_a")
+    page.goto(f"{live_server.url}{reverse('territory:zone_create', args=[world.contract_a.pk])}")
+    page.wait_for_selector(".leaflet-draw-draw-polygon")
+    page.locator(".leaflet-draw-draw-polygon").click()
+    box = page.locator(".leaflet-container").first.bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    for dx, dy in [(-40, -40), (40, -40), (40, 40), (-40, 40), (-40, -40)]:
+        page.mouse.click(cx + dx, cy + dy)
+        page.wait_for_timeout(150)
+    assert '"Polygon"' in page.locator("[name=geometry]").input_value()
+    page.fill("input[name=name]", "Bairro da Cruz Vermelha")
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_load_state()
+    zone = Area.objects.get(owner_contract=world.contract_a, name="Bairro da Cruz Vermelha")
+    assert zone.kind == "zone" and zone.geometry and zone.label_lat
+    assert world.contract_a.areas.filter(pk=zone.pk).exists()
