@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -244,20 +245,38 @@ def zone_create(request: HttpRequest, contract_id: int) -> HttpResponse:
     contract = _member_contract(request, contract_id)
     require(scope_for(request.user).can_manage_contract(contract.pk))
     form = ZoneForm(request.POST or None)
+    return _zone_form_page(
+        request,
+        contract=contract,
+        zone=None,
+        form=form,
+        save=lambda data: services.zone_create(
+            actor=request.user,
+            contract=contract,
+            name=data["name"],
+            code=data["code"],
+            geometry_geojson=data["geometry"],
+            description=data["description"],
+        ),
+    )
+
+
+def _zone_form_page(
+    request: HttpRequest,
+    *,
+    contract: Contract,
+    zone: Area | None,
+    form: ZoneForm,
+    save: Callable[[dict[str, Any]], Area],
+) -> HttpResponse:
+    """Draw or edit a zone: validate, call the service, report its refusal on the form."""
     if request.method == "POST" and form.is_valid():
         try:
-            zone = services.zone_create(
-                actor=request.user,
-                contract=contract,
-                name=form.cleaned_data["name"],
-                code=form.cleaned_data["code"],
-                geometry_geojson=form.cleaned_data["geometry"],
-                description=form.cleaned_data["description"],
-            )
+            saved = save(form.cleaned_data)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, _("Zone “%(name)s” saved.") % {"name": zone.name})
+            messages.success(request, _("Zone “%(name)s” saved.") % {"name": saved.name})
             return redirect("territory:zone_list", contract_id=contract.pk)
     return render(
         request,
@@ -265,7 +284,7 @@ def zone_create(request: HttpRequest, contract_id: int) -> HttpResponse:
         {
             "form": form,
             "contract": contract,
-            "zone": None,
+            "zone": zone,
             "context_url": _context_layer_url(contract),
             "nav": "territory",
         },
@@ -303,31 +322,19 @@ def zone_edit(request: HttpRequest, pk: int) -> HttpResponse:
         },
         require_geometry=False,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.zone_update(
-                actor=request.user,
-                zone=zone,
-                name=form.cleaned_data["name"],
-                code=form.cleaned_data["code"],
-                geometry_geojson=form.cleaned_data["geometry"],
-                description=form.cleaned_data["description"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Zone “%(name)s” saved.") % {"name": zone.name})
-            return redirect("territory:zone_list", contract_id=contract.pk)
-    return render(
+    return _zone_form_page(
         request,
-        "territory/zone_form.html",
-        {
-            "form": form,
-            "contract": contract,
-            "zone": zone,
-            "context_url": _context_layer_url(contract),
-            "nav": "territory",
-        },
+        contract=contract,
+        zone=zone,
+        form=form,
+        save=lambda data: services.zone_update(
+            actor=request.user,
+            zone=zone,
+            name=data["name"],
+            code=data["code"],
+            geometry_geojson=data["geometry"],
+            description=data["description"],
+        ),
     )
 
 
