@@ -42,7 +42,7 @@ from localsafety.contracts.models import (
     StageKind,
 )
 from localsafety.core.errors import DomainError
-from localsafety.core.forms import add_domain_error
+from localsafety.core.forms import add_domain_error, submit_form
 from localsafety.core.fragments import cached_fragment, visibility_signature
 from localsafety.core.models import DataOrigin
 from localsafety.organisations.access import get_object_for_user, require, scope_for
@@ -299,14 +299,9 @@ def _form_page(
     A service's refusal (DomainError) lands in the form's error summary; PermissionDenied
     propagates as 403. A POST that fails validation answers 400 so scripts notice.
     """
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = action(form.cleaned_data)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            messages.success(request, success)
-            return redirect(next_url(result))
+    done = submit_form(request, form, action, success=success, next_url=next_url)
+    if done is not None:
+        return done
     context = _tab_context(request, contract, tab)
     context.update({"form": form, "title": title, "multipart": multipart, **(extra or {})})
     status = 400 if request.method == "POST" else 200

@@ -7,7 +7,6 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from localsafety.core.errors import DomainError
 from localsafety.organisations.models import (
     MembershipRole,
     Organisation,
@@ -15,19 +14,6 @@ from localsafety.organisations.models import (
     User,
 )
 from localsafety.territory.models import Area, AreaKind
-
-
-def add_service_error(form: forms.BaseForm, error: DomainError | ValidationError) -> None:
-    """Show a service's refusal in the form's error summary, on the field it names if any."""
-    if isinstance(error, DomainError):
-        field = error.field if error.field in form.fields else None
-        form.add_error(field, error.message)
-        return
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-        return
-    form.add_error(None, error.messages)
 
 
 class LanguageForm(forms.Form):

@@ -7,14 +7,15 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from localsafety.core.errors import DomainError
+from localsafety.core.forms import submit_form
 from localsafety.organisations import selectors, services
 from localsafety.organisations.access import get_object_for_user, require, scope_for
 from localsafety.organisations.forms import (
@@ -23,7 +24,6 @@ from localsafety.organisations.forms import (
     OrganisationFilterForm,
     OrganisationForm,
     UserInviteForm,
-    add_service_error,
 )
 from localsafety.organisations.models import Membership, Organisation, User
 
@@ -95,16 +95,15 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         _("Only national users may add organisations to the register."),
     )
     form = OrganisationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            organisation = services.organisation_create(
-                actor=cast(User, request.user), **form.cleaned_data
-            )
-        except (DomainError, ValidationError) as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("The organisation was added."))
-            return redirect("organisations:detail", organisation.pk)
+    done = submit_form(
+        request,
+        form,
+        lambda data: services.organisation_create(actor=cast(User, request.user), **data),
+        success=_("The organisation was added."),
+        next_url=lambda organisation: reverse("organisations:detail", args=[organisation.pk]),
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "organisations/form.html",
@@ -119,16 +118,17 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require(scope_for(request.user).can_edit_organisation(organisation.pk))
     # The form validates a copy, so the service still sees the stored values to compare.
     form = OrganisationForm(request.POST or None, instance=copy.copy(organisation))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organisation_update(
-                actor=cast(User, request.user), organisation=organisation, **form.cleaned_data
-            )
-        except (DomainError, ValidationError) as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("The organisation was saved."))
-            return redirect("organisations:detail", organisation.pk)
+    done = submit_form(
+        request,
+        form,
+        lambda data: services.organisation_update(
+            actor=cast(User, request.user), organisation=organisation, **data
+        ),
+        success=_("The organisation was saved."),
+        next_url=lambda _result: reverse("organisations:detail", args=[organisation.pk]),
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "organisations/form.html",
@@ -142,19 +142,20 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _organisation(request, pk)
     require(scope_for(request.user).can_manage_members(organisation.pk))
     form = MembershipAddForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            membership = services.membership_add(
-                actor=cast(User, request.user),
-                organisation=organisation,
-                user=form.cleaned_data["person"],
-                role=form.cleaned_data["role"],
-            )
-        except (DomainError, ValidationError) as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("%(name)s was added.") % {"name": membership.user})
-            return redirect("organisations:detail", organisation.pk)
+    done = submit_form(
+        request,
+        form,
+        lambda data: services.membership_add(
+            actor=cast(User, request.user),
+            organisation=organisation,
+            user=data["person"],
+            role=data["role"],
+        ),
+        success=lambda membership: _("%(name)s was added.") % {"name": membership.user},
+        next_url=lambda _result: reverse("organisations:detail", args=[organisation.pk]),
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "organisations/member_add.html",
@@ -168,23 +169,23 @@ def member_invite(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _organisation(request, pk)
     require(scope_for(request.user).can_manage_members(organisation.pk))
     form = UserInviteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = services.user_create(
-                actor=cast(User, request.user),
-                organisation=organisation,
-                base_url=request.build_absolute_uri("/"),
-                **form.cleaned_data,
-            )
-        except (DomainError, ValidationError) as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("The account for %(name)s was created and an invitation sent to %(email)s.")
-                % {"name": user, "email": user.email},
-            )
-            return redirect("organisations:detail", organisation.pk)
+    done = submit_form(
+        request,
+        form,
+        lambda data: services.user_create(
+            actor=cast(User, request.user),
+            organisation=organisation,
+            base_url=request.build_absolute_uri("/"),
+            **data,
+        ),
+        success=lambda user: (
+            _("The account for %(name)s was created and an invitation sent to %(email)s.")
+            % {"name": user, "email": user.email}
+        ),
+        next_url=lambda _user: reverse("organisations:detail", args=[organisation.pk]),
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "organisations/member_invite.html",

@@ -18,7 +18,7 @@ from django.views.decorators.http import condition, require_http_methods, requir
 
 from localsafety.contracts.models import Contract
 from localsafety.core.errors import DomainError
-from localsafety.core.forms import add_domain_error
+from localsafety.core.forms import add_domain_error, submit_form
 from localsafety.organisations.access import get_object_for_user, require, scope_for
 from localsafety.territory import selectors, services
 from localsafety.territory.forms import AreaImportForm, MunicipalityFilterForm, ZoneForm
@@ -270,14 +270,15 @@ def _zone_form_page(
     save: Callable[[dict[str, Any]], Area],
 ) -> HttpResponse:
     """Draw or edit a zone: validate, call the service, report its refusal on the form."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save(form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Zone “%(name)s” saved.") % {"name": saved.name})
-            return redirect("territory:zone_list", contract_id=contract.pk)
+    done = submit_form(
+        request,
+        form,
+        save,
+        success=lambda saved: _("Zone “%(name)s” saved.") % {"name": saved.name},
+        next_url=lambda _saved: reverse("territory:zone_list", args=[contract.pk]),
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "territory/zone_form.html",
