@@ -42,7 +42,7 @@ from localsafety.contracts.models import (
     StageKind,
 )
 from localsafety.core.errors import DomainError
-from localsafety.core.forms import add_domain_error, submit_form
+from localsafety.core.forms import add_service_error, submit_form
 from localsafety.core.fragments import cached_fragment, visibility_signature
 from localsafety.core.models import DataOrigin
 from localsafety.organisations.access import get_object_for_user, require, scope_for
@@ -399,7 +399,7 @@ def contract_create(request: HttpRequest) -> HttpResponse:
                 is_published=data["is_published"],
             )
         except DomainError as error:
-            add_domain_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The contract was registered."))
             return redirect("contracts:detail", pk=contract.pk)
@@ -616,7 +616,7 @@ def stage_detail(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
                     comment=form.cleaned_data["comment"],
                 )
             except DomainError as error:
-                add_domain_error(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(
                     request,

@@ -27,10 +27,6 @@ def add_service_error(form: forms.BaseForm, error: DomainError | ValidationError
     form.add_error(None, error.messages)
 
 
-# The contracts app's name for the same thing.
-add_domain_error = add_service_error
-
-
 def submit_form(
     request: HttpRequest,
     form: forms.BaseForm,

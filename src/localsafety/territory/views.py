@@ -18,7 +18,7 @@ from django.views.decorators.http import condition, require_http_methods, requir
 
 from localsafety.contracts.models import Contract
 from localsafety.core.errors import DomainError
-from localsafety.core.forms import add_domain_error, submit_form
+from localsafety.core.forms import add_service_error, submit_form
 from localsafety.organisations.access import get_object_for_user, require, scope_for
 from localsafety.territory import selectors, services
 from localsafety.territory.forms import AreaImportForm, MunicipalityFilterForm, ZoneForm
@@ -158,7 +158,7 @@ def _upload(request: HttpRequest, contract: Contract | None) -> HttpResponse:
                 name_field=form.cleaned_data["name_field"],
             )
         except DomainError as exc:
-            add_domain_error(form, exc)
+            add_service_error(form, exc)
         else:
             return redirect("territory:import_detail", pk=area_import.pk)
     return render(
