@@ -104,12 +104,20 @@ def contract_counts(
 
 
 def contracts_generation() -> tuple[Any, ...]:
-    """Changes whenever anything a contract list shows changes (see core.fragments)."""
-    contracts = Contract.objects.aggregate(newest=Max("updated_at"), n=Count("pk"))
-    areas = Area.objects.filter(kind__in=[AreaKind.MUNICIPALITY, AreaKind.NUTS2]).aggregate(
-        newest=Max("updated_at")
+    """Changes whenever anything a contract list shows changes (see core.fragments).
+
+    One query: the newest contract change, the number of contracts, and the newest change
+    to a municipality or region (names shown in the list and the filters).
+    """
+    newest_area = (
+        Area.objects.filter(kind__in=[AreaKind.MUNICIPALITY, AreaKind.NUTS2])
+        .order_by("-updated_at")
+        .values("updated_at")[:1]
     )
-    return (contracts["newest"], contracts["n"], areas["newest"])
+    row = Contract.objects.aggregate(
+        newest=Max("updated_at"), n=Count("pk"), areas=Max(Subquery(newest_area))
+    )
+    return (row["newest"], row["n"], row["areas"])
 
 
 def nuts2_regions() -> QuerySet[Area]:

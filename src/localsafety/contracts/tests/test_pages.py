@@ -245,7 +245,7 @@ def test_overview_query_count_does_not_grow(world, client_for, django_assert_max
     client = client_for(world.national)
     with django_assert_max_num_queries(20):
         client.get(reverse("portal:overview"))
-    with django_assert_max_num_queries(11):  # session, user, 2FA, scope; results cached
+    with django_assert_max_num_queries(7):  # session, user, 2FA, scope (2), generation
         client.get(reverse("portal:overview"))
     for n in range(12):
         services.contract_create(
