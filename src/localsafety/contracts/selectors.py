@@ -131,9 +131,9 @@ def national_axes() -> QuerySet[Axis]:
 def contract_for_page(user: Any, pk: Any) -> Contract:
     """A contract whose page the person may open (published or their own); 404 otherwise."""
     return get_object_for_user(
-        Contract.objects.visible_to(user).select_related(
-            "municipality", "municipality__parent", "lead_organisation"
-        ),
+        Contract.objects.visible_to(user)
+        .select_related("municipality", "municipality__parent", "lead_organisation")
+        .defer("municipality__geometry", "municipality__parent__geometry"),
         pk=pk,
     )
 
@@ -141,9 +141,9 @@ def contract_for_page(user: Any, pk: Any) -> Contract:
 def contract_for_member(user: Any, pk: Any) -> Contract:
     """A contract whose restricted record the person may read; 404 otherwise."""
     return get_object_for_user(
-        Contract.objects.accessible_to(user).select_related(
-            "municipality", "municipality__parent", "lead_organisation"
-        ),
+        Contract.objects.accessible_to(user)
+        .select_related("municipality", "municipality__parent", "lead_organisation")
+        .defer("municipality__geometry", "municipality__parent__geometry"),
         pk=pk,
     )
 
