@@ -435,6 +435,46 @@ def meeting_create(
 
 
 @transaction.atomic
+def meeting_update(
+    *,
+    actor: User,
+    meeting: Meeting,
+    held_on: dt.date,
+    agenda: str,
+    decisions: str = "",
+    location: str = "",
+    attendees: Iterable[BodyMember] = (),
+) -> Meeting:
+    """Correct a meeting's record: only the organisation that recorded it (or the lead)."""
+    if not scope_for(actor).can_write_for_organisation(
+        meeting.contract_id, meeting.recorded_by_organisation_id
+    ):
+        raise _deny(_("Only the organisation that recorded a meeting can change it."))
+    attendee_list = list(attendees)
+    if any(member.body_id != meeting.body_id for member in attendee_list):
+        raise DomainError(_("Attendees must be members of the body that met."), field="attendees")
+    meeting.held_on = held_on
+    meeting.agenda = agenda
+    meeting.decisions = decisions
+    meeting.location = location
+    save_fields(
+        meeting, ["held_on", "agenda", "decisions", "location"], actor=actor, reason="edited"
+    )
+    meeting.attendees.set(attendee_list)
+    return meeting
+
+
+@transaction.atomic
+def meeting_delete(*, actor: User, meeting: Meeting) -> None:
+    if not scope_for(actor).can_write_for_organisation(
+        meeting.contract_id, meeting.recorded_by_organisation_id
+    ):
+        raise _deny(_("Only the organisation that recorded a meeting can delete it."))
+    mark_change(meeting, actor=actor, reason="deleted")
+    meeting.delete()
+
+
+@transaction.atomic
 def document_upload(
     *,
     actor: User,
@@ -673,6 +713,8 @@ __all__ = [
     "document_delete",
     "document_upload",
     "meeting_create",
+    "meeting_delete",
+    "meeting_update",
     "signatory_add",
     "signatory_remove",
     "stage_decide",

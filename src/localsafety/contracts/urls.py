@@ -36,6 +36,12 @@ urlpatterns = [
     path("<int:pk>/meetings/", views.meetings, name="meetings"),
     path("<int:pk>/meetings/new/", views.meeting_create, name="meeting_create"),
     path("<int:pk>/meetings/<int:meeting_pk>/", views.meeting_detail, name="meeting"),
+    path("<int:pk>/meetings/<int:meeting_pk>/edit/", views.meeting_edit, name="meeting_edit"),
+    path(
+        "<int:pk>/meetings/<int:meeting_pk>/delete/",
+        views.meeting_delete,
+        name="meeting_delete",
+    ),
     path("<int:pk>/documents/", views.documents, name="documents"),
     path("<int:pk>/documents/new/", views.document_upload, name="document_upload"),
     path(

@@ -693,6 +693,9 @@ def meeting_detail(request: HttpRequest, pk: int, meeting_pk: int) -> HttpRespon
         {
             "meeting": meeting,
             "attendees": list(meeting.attendees.select_related("organisation", "person")),
+            "can_edit": scope_for(request.user).can_write_for_organisation(
+                contract.pk, meeting.recorded_by_organisation_id
+            ),
             "documents": list(meeting.documents.all()),
         }
     )
@@ -724,6 +727,61 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
         success=_("The meeting was recorded."),
         next_url=lambda meeting: reverse("contracts:meeting", args=[contract.pk, meeting.pk]),
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    contract = selectors.contract_for_member(request.user, pk)
+    meeting = get_object_for_user(selectors.meetings_for(request.user, contract), pk=meeting_pk)
+    require(
+        scope_for(request.user).can_write_for_organisation(
+            contract.pk, meeting.recorded_by_organisation_id
+        ),
+        _("Only the organisation that recorded a meeting can change it."),
+    )
+    form = MeetingForm(
+        request.POST or None,
+        initial={
+            "body": meeting.body_id,
+            "held_on": meeting.held_on,
+            "location": meeting.location,
+            "agenda": meeting.agenda,
+            "decisions": meeting.decisions,
+            "attendees": list(meeting.attendees.all()),
+        },
+        contract_id=contract.pk,
+    )
+    form.fields["body"].disabled = True
+    del form.fields["minutes"]
+    return _form_page(
+        request,
+        contract=contract,
+        form=form,
+        tab="meetings",
+        title=_("Correct the meeting's record"),
+        action=lambda data: services.meeting_update(
+            actor=request.user,  # type: ignore[arg-type]
+            meeting=meeting,
+            held_on=data["held_on"],
+            agenda=data["agenda"],
+            decisions=data["decisions"],
+            location=data["location"],
+            attendees=data["attendees"],
+        ),
+        success=_("The meeting was saved."),
+        next_url=lambda _meeting: reverse("contracts:meeting", args=[contract.pk, meeting.pk]),
+    )
+
+
+@login_required
+@require_POST
+def meeting_delete(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    contract = selectors.contract_for_member(request.user, pk)
+    meeting = get_object_for_user(selectors.meetings_for(request.user, contract), pk=meeting_pk)
+    services.meeting_delete(actor=request.user, meeting=meeting)  # type: ignore[arg-type]
+    messages.success(request, _("The meeting was deleted."))
+    return redirect("contracts:meetings", pk=contract.pk)
 
 
 def documents(request: HttpRequest, pk: int) -> HttpResponse:

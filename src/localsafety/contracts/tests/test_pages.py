@@ -342,3 +342,28 @@ def test_overview_aggregates_by_region_and_axis(world, client_for):
     axis_counts = [n for _name, n in counts["axis"]]
     assert axis_counts == [2, 1, 2, 1]  # axes i..iv: contract A has all four, B has i and iii
     assert counts["category"] == {"municipality": 0, "neighbourhood": 1, "citizen": 1}
+
+
+def test_only_the_recording_organisation_corrects_or_deletes_a_meeting(world, client_for):
+    committee = world.contract_a.bodies.get(kind="committee")
+    meeting = services.meeting_create(
+        actor=world.partner_a,
+        body=committee,
+        held_on=dt.date(2016, 10, 3),
+        agenda="Diagnóstico",
+    )
+    assert meeting.recorded_by_organisation == world.ngo_a
+    edit = reverse("contracts:meeting_edit", args=[world.contract_a.pk, meeting.pk])
+    delete = reverse("contracts:meeting_delete", args=[world.contract_a.pk, meeting.pk])
+    data = {"held_on": "2016-10-04", "agenda": "Diagnóstico (corrigido)", "decisions": "Aprovado"}
+    assert client_for(world.commander_a).post(edit, data).status_code == 403
+    assert client_for(world.commander_a).post(delete).status_code == 403
+    assert client_for(world.partner_b).post(edit, data).status_code == 404
+    assert client_for(world.partner_b).post(delete).status_code == 404
+    meeting.refresh_from_db()
+    assert meeting.agenda == "Diagnóstico"
+    assert client_for(world.partner_a).post(edit, data).status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.held_on, meeting.agenda) == (dt.date(2016, 10, 4), "Diagnóstico (corrigido)")
+    assert client_for(world.coordinator_a).post(delete).status_code == 302  # the lead may too
+    assert not Meeting.objects.filter(pk=meeting.pk).exists()

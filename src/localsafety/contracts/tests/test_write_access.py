@@ -25,7 +25,7 @@ def _snapshot(contract: Contract) -> tuple:
         list(contract.bodies.values_list("members__pk", "members__role")),
         list(contract.signatories.values_list("pk", flat=True)),
         list(contract.stages.values_list("status", "version")),
-        contract.meetings.count(),
+        list(contract.meetings.values_list("pk", "agenda", "held_on")),
         contract.documents.count(),
         list(contract.own_axes.values_list("pk", flat=True)),
         list(Area.objects.filter(owner_contract=contract).values_list("pk", "name")),
@@ -53,6 +53,9 @@ def targets(world):
         owner_contract=contract,
         parent=world.municipality_a,
         geometry=SQUARE,
+    )
+    meeting = services.meeting_create(
+        actor=world.coordinator_a, body=committee, held_on=contract.signed_on, agenda="x"
     )
     pk = contract.pk
     return {
@@ -87,6 +90,11 @@ def targets(world):
             {"title": "x", "kind": "other"},
         ),
         "document_delete": (reverse("contracts:document_delete", args=[pk, document.pk]), {}),
+        "meeting_edit": (
+            reverse("contracts:meeting_edit", args=[pk, meeting.pk]),
+            {"held_on": "2017-01-02", "agenda": "y"},
+        ),
+        "meeting_delete": (reverse("contracts:meeting_delete", args=[pk, meeting.pk]), {}),
         "zone_create": (
             reverse("territory:zone_create", args=[pk]),
             {"name": "Nova", "geometry": SQUARE},
@@ -111,6 +119,8 @@ READ_ONLY = {
     "zone_create": "commander_a",
     "zone_edit": "partner_a",
     "zone_delete": "commander_a",
+    "meeting_edit": "partner_a",
+    "meeting_delete": "commander_a",
 }
 
 
