@@ -42,7 +42,7 @@ from localsafety.contracts.models import (
     StageKind,
 )
 from localsafety.core.errors import DomainError
-from localsafety.core.forms import add_service_error, submit_form
+from localsafety.core.forms import add_service_error, query_without_page, submit_form
 from localsafety.core.fragments import cached_fragment, visibility_signature
 from localsafety.core.models import DataOrigin
 from localsafety.organisations.access import get_object_for_user, require, scope_for
@@ -76,7 +76,7 @@ def contract_list(request: HttpRequest) -> HttpResponse:
     what the viewer may see and the data's generation, so a landing page costs two
     aggregate queries and never shows stale figures.
     """
-    query_string = _query_without_page(request)
+    query_string = query_without_page(request)
     scope = scope_for(request.user)
     key = (
         visibility_signature(scope),
@@ -163,12 +163,6 @@ def _result_rows(contracts: Any) -> list[dict[str, Any]]:
         }
         for contract in contracts
     ]
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def contract_export_csv(request: HttpRequest) -> HttpResponse:

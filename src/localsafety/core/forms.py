@@ -27,6 +27,13 @@ def add_service_error(form: forms.BaseForm, error: DomainError | ValidationError
     form.add_error(None, error.messages)
 
 
+def query_without_page(request: HttpRequest) -> str:
+    """The request's filters as a query string, for pagination links that keep them."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 def submit_form(
     request: HttpRequest,
     form: forms.BaseForm,

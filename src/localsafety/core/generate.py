@@ -235,29 +235,26 @@ CITIZEN_THEMES = [
 PROGRESS_WEIGHTS = [(0, 0.25), (1, 0.3), (2, 0.25), (3, 0.15), (4, 0.05)]
 
 
+_NAME_TEMPLATES: dict[str, str] = {
+    OrganisationKind.PSP: "PSP — Esquadra de {place} {number}",
+    OrganisationKind.GNR: "GNR — Posto Territorial de {place} {number}",
+    OrganisationKind.MUNICIPAL_POLICE: "Polícia Municipal de {place}",
+    OrganisationKind.SCHOOL_CLUSTER: "Agrupamento de Escolas de {place} n.º {number}",
+    OrganisationKind.SOCIAL_SECURITY: "Segurança Social — Serviço Local de {place}",
+    OrganisationKind.HEALTH_CENTRE: "Centro de Saúde de {place} {number}",
+    OrganisationKind.MIGRATION_AGENCY: "Centro Local de Apoio à Integração de Migrantes de {place}",
+    OrganisationKind.PARISH_COUNCIL: "Junta de Freguesia de {parish} ({place})",
+    OrganisationKind.MINISTRY: "Serviço desconcentrado do Estado em {place} {number}",
+    OrganisationKind.OTHER: "Comissão de Proteção de Crianças e Jovens de {place} {number}",
+}
+
+
 def _name_for_kind(kind: str, municipality_name: str, number: int, rng: random.Random) -> str:
-    place = municipality_name
-    if kind == OrganisationKind.PSP:
-        return f"PSP — Esquadra de {place} {number}"
-    if kind == OrganisationKind.GNR:
-        return f"GNR — Posto Territorial de {place} {number}"
-    if kind == OrganisationKind.MUNICIPAL_POLICE:
-        return f"Polícia Municipal de {place}"
-    if kind == OrganisationKind.SCHOOL_CLUSTER:
-        return f"Agrupamento de Escolas de {place} n.º {number}"
-    if kind == OrganisationKind.SOCIAL_SECURITY:
-        return f"Segurança Social — Serviço Local de {place}"
-    if kind == OrganisationKind.HEALTH_CENTRE:
-        return f"Centro de Saúde de {place} {number}"
-    if kind == OrganisationKind.MIGRATION_AGENCY:
-        return f"Centro Local de Apoio à Integração de Migrantes de {place}"
-    if kind == OrganisationKind.PARISH_COUNCIL:
-        return f"Junta de Freguesia de {rng.choice(PARISH_NAMES)} ({place})"
-    if kind == OrganisationKind.MINISTRY:
-        return f"Serviço desconcentrado do Estado em {place} {number}"
-    if kind == OrganisationKind.OTHER:
-        return f"Comissão de Proteção de Crianças e Jovens de {place} {number}"
-    return f"Associação {rng.choice(ASSOCIATION_WORDS)} de {place} {number}"
+    template = _NAME_TEMPLATES.get(kind)
+    if template is None:
+        return f"Associação {rng.choice(ASSOCIATION_WORDS)} de {municipality_name} {number}"
+    parish = rng.choice(PARISH_NAMES) if "{parish}" in template else ""
+    return template.format(place=municipality_name, number=number, parish=parish)
 
 
 def _square(lat: float, lon: float, half: float) -> str:

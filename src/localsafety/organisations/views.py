@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from localsafety.core.errors import DomainError
-from localsafety.core.forms import submit_form
+from localsafety.core.forms import query_without_page, submit_form
 from localsafety.organisations import selectors, services
 from localsafety.organisations.access import get_object_for_user, require, scope_for
 from localsafety.organisations.forms import (
@@ -47,8 +47,6 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         }
     organisations = selectors.organisation_list(request.user, **filters)
     page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "organisations/list.html",
@@ -56,7 +54,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
             "nav": "organisations",
             "form": form,
             "page": page,
-            "query": query.urlencode(),
+            "query": query_without_page(request),
             "can_create": scope_for(request.user).can_manage_reference_data,
         },
     )

@@ -18,7 +18,7 @@ from django.views.decorators.http import condition, require_http_methods, requir
 
 from localsafety.contracts.models import Contract
 from localsafety.core.errors import DomainError
-from localsafety.core.forms import add_service_error, submit_form
+from localsafety.core.forms import add_service_error, query_without_page, submit_form
 from localsafety.organisations.access import get_object_for_user, require, scope_for
 from localsafety.territory import selectors, services
 from localsafety.territory.forms import AreaImportForm, MunicipalityFilterForm, ZoneForm
@@ -46,8 +46,6 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
     counts = selectors.contract_counts(request.user, [area.pk for area in rows])
     for area in rows:
         area.contract_count = counts.get(area.pk, 0)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "territory/municipality_list.html",
@@ -55,7 +53,7 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": rows,
-            "query_string": query.urlencode(),
+            "query_string": query_without_page(request),
             "nav": "territory",
         },
     )
