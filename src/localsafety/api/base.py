@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from localsafety.organisations.access import scope_for
+from localsafety.contracts.access import scope_for
 
 
 class QualnameAutoSchema(AutoSchema):

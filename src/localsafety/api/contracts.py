@@ -31,6 +31,7 @@ from localsafety.api.serializers import (
     OrganisationRefSerializer,
 )
 from localsafety.contracts import services
+from localsafety.contracts.access import scope_for
 from localsafety.contracts.models import (
     Axis,
     BodyMember,
@@ -43,7 +44,7 @@ from localsafety.contracts.models import (
     StageDecision,
     StageKind,
 )
-from localsafety.organisations.access import get_object_for_user, scope_for
+from localsafety.core.access import get_object_for_user
 from localsafety.organisations.models import Organisation, User
 from localsafety.territory.models import Area, AreaKind
 

@@ -10,8 +10,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from localsafety.api.base import AuthenticatedApiView
+from localsafety.contracts.access import scope_for
 from localsafety.contracts.models import BodyMember, Contract
-from localsafety.organisations.access import scope_for
 from localsafety.organisations.models import Membership, User
 
 

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from localsafety.api.base import ApiView, Pagination, paginated_response
 from localsafety.api.serializers import AreaRefSerializer
-from localsafety.organisations.access import get_object_for_user
+from localsafety.core.access import get_object_for_user
 from localsafety.organisations.models import Organisation, OrganisationKind
 
 

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from localsafety.api.base import ApiView, Pagination, flag, paginated_response
 from localsafety.api.serializers import AreaRefSerializer
-from localsafety.organisations.access import get_object_for_user
+from localsafety.core.access import get_object_for_user
 from localsafety.territory.models import Area, AreaKind
 
 

@@ -26,6 +26,7 @@ from django.db.models.functions import Lag
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from localsafety.contracts.access import scope_for
 from localsafety.contracts.models import (
     BodyMember,
     Contract,
@@ -35,7 +36,6 @@ from localsafety.contracts.models import (
     Signatory,
     Stage,
 )
-from localsafety.organisations.access import scope_for
 
 MAX_HISTORY = 200
 

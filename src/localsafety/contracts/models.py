@@ -41,7 +41,7 @@ class StageStatus(models.TextChoices):
 class ContractQuerySet(models.QuerySet["Contract"]):
     def visible_to(self, user: Any) -> ContractQuerySet:
         """Contracts whose page the user may open: published ones plus their own."""
-        from localsafety.organisations.access import scope_for
+        from localsafety.contracts.access import scope_for
 
         scope = scope_for(user)
         if scope.is_national:
@@ -50,7 +50,7 @@ class ContractQuerySet(models.QuerySet["Contract"]):
 
     def accessible_to(self, user: Any) -> ContractQuerySet:
         """Contracts whose restricted record (meetings, documents, history) the user may read."""
-        from localsafety.organisations.access import scope_for
+        from localsafety.contracts.access import scope_for
 
         scope = scope_for(user)
         if scope.is_national:

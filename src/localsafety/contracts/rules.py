@@ -1,6 +1,7 @@
 """Object permissions for Django's ``user.has_perm(name, contract)`` (django-rules).
 
-Thin predicates over ``organisations.access.scope_for``, so the admin, templates and any
+Thin predicates over ``contracts.access.scope_for``, so the admin, templates, the layers
+below (``organisations`` asks "is this a national user?" through ``rules.test_rule``) and any
 third-party code that asks Django about permissions get the same answers as the services.
 """
 
@@ -10,7 +11,8 @@ from typing import Any
 
 import rules
 
-from localsafety.organisations.access import scope_for
+from localsafety.contracts.access import scope_for
+from localsafety.organisations.access import IS_NATIONAL_RULE
 
 
 @rules.predicate
@@ -33,7 +35,30 @@ def submits_stages(user: Any, contract: Any) -> bool:
     return contract is not None and scope_for(user).can_submit_stage(contract.pk)
 
 
+@rules.predicate
+def sits_on_the_national_commission(user: Any) -> bool:
+    return scope_for(user).is_national
+
+
+@rules.predicate
+def reads_a_contract_of(user: Any, organisation: Any) -> bool:
+    """Members of a contract the organisation leads or sits on may see its members' names."""
+    from django.db.models import Q
+
+    from localsafety.contracts.models import Contract
+
+    if organisation is None or not getattr(user, "is_authenticated", False):
+        return False
+    return (
+        Contract.objects.accessible_to(user)
+        .filter(Q(lead_organisation=organisation) | Q(bodies__members__organisation=organisation))
+        .exists()
+    )
+
+
 rules.add_perm("contracts.read_contract", reads_contract)
 rules.add_perm("contracts.manage_contract", manages_contract)
 rules.add_perm("contracts.decide_stage", decides_stages)
 rules.add_perm("contracts.submit_stage", submits_stages)
+rules.add_perm("organisations.view_members", reads_a_contract_of)
+rules.add_rule(IS_NATIONAL_RULE, sits_on_the_national_commission)

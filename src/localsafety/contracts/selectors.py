@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from localsafety.contracts.access import scope_for
 from localsafety.contracts.models import (
     Axis,
     BodyKind,
@@ -19,7 +20,8 @@ from localsafety.contracts.models import (
     Stage,
     StageKind,
 )
-from localsafety.organisations.access import get_object_for_user, scope_for
+from localsafety.core.access import get_object_for_user
+from localsafety.organisations.models import Organisation
 from localsafety.territory.models import Area, AreaKind
 
 
@@ -203,4 +205,41 @@ def document_for_user(user: Any, contract_pk: Any, document_pk: Any) -> Document
         Document.objects.filter(contract__in=accessible).select_related("contract"),
         pk=document_pk,
         contract_id=contract_pk,
+    )
+
+
+def organisation_seats(user: Any, organisation: Organisation) -> list[dict[str, Any]]:
+    """The organisation's seats on governance bodies the viewer may see.
+
+    Seats on contracts the viewer may open are listed; the seated person's name only where
+    the viewer may read that contract's restricted record (national seats: national users).
+    """
+    scope = scope_for(user)
+    visible_contracts = Contract.objects.visible_to(user).values("pk")
+    seats = (
+        BodyMember.objects.filter(organisation=organisation)
+        .filter(Q(body__contract__in=visible_contracts) | Q(body__contract__isnull=True))
+        .select_related("body", "body__contract", "person")
+        .order_by("body__contract__title", "body__kind", "role")
+    )
+    rows = []
+    for seat in seats:
+        contract = seat.body.contract
+        may_name = scope.can_read_contract(contract.pk) if contract else scope.is_national
+        rows.append(
+            {
+                "seat": seat,
+                "body": seat.body,
+                "contract": contract,
+                "person": seat.display_name if may_name else "",
+            }
+        )
+    return rows
+
+
+def person_seats(user: Any) -> QuerySet[BodyMember]:
+    return (
+        BodyMember.objects.filter(person=user)
+        .select_related("body", "body__contract", "organisation")
+        .order_by("body__contract__title", "body__kind")
     )

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from localsafety.contracts.access import forget_scope, scope_for
 from localsafety.contracts.models import (
     STAGE_ORDER,
     Axis,
@@ -39,7 +40,6 @@ from localsafety.contracts.models import (
 from localsafety.core.audit import create_validated, mark_change, save_fields
 from localsafety.core.errors import ConflictError, DomainError
 from localsafety.core.files import sniff_document
-from localsafety.organisations.access import forget_scope, scope_for
 from localsafety.organisations.models import Organisation, User
 from localsafety.territory.models import Area, AreaKind
 

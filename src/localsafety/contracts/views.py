@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from localsafety.contracts import selectors, services
+from localsafety.contracts.access import scope_for, visibility_signature
 from localsafety.contracts.forms import (
     AxisForm,
     BodyMemberForm,
@@ -41,11 +42,11 @@ from localsafety.contracts.models import (
     Stage,
     StageKind,
 )
+from localsafety.core.access import get_object_for_user, require
 from localsafety.core.errors import DomainError
 from localsafety.core.forms import add_service_error, query_without_page, submit_form
-from localsafety.core.fragments import cached_fragment, visibility_signature
+from localsafety.core.fragments import cached_fragment
 from localsafety.core.models import DataOrigin
-from localsafety.organisations.access import get_object_for_user, require, scope_for
 from localsafety.organisations.models import Organisation, OrganisationKind
 
 PAGE_SIZE = 25

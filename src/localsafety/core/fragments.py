@@ -17,19 +17,7 @@ from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from localsafety.organisations.access import UserScope
-
 FRAGMENT_TIMEOUT = 600
-
-
-def visibility_signature(scope: UserScope) -> str:
-    """Two people with the same signature see exactly the same records."""
-    if scope.is_national:
-        return "national"
-    if not scope.authenticated or not scope.member_contract_ids:
-        return "public"
-    ids = ",".join(str(pk) for pk in sorted(scope.member_contract_ids))
-    return "m" + hashlib.sha256(ids.encode()).hexdigest()[:16]
 
 
 def cached_fragment(parts: tuple[Any, ...], render: Callable[[], str]) -> SafeString:

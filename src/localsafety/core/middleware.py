@@ -1,17 +1,14 @@
-"""Cross-cutting request handling: CSP, per-user language, two-factor, domain errors."""
+"""Cross-cutting request handling: CSP, per-user language, domain errors."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import translation
-from django.utils.translation import gettext as _
 
 from localsafety.core.errors import DomainError
 
@@ -48,38 +45,6 @@ class UserLanguageMiddleware:
         if language:
             response.headers.setdefault("Content-Language", language)
         return response
-
-
-EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/accessibility/", "/healthz")
-
-
-class TwoFactorRequiredMiddleware:
-    """Police and national roles must pass a TOTP check before seeing anything else."""
-
-    def __init__(self, get_response: Handler) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        from localsafety.organisations.access import scope_for
-
-        user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and not request.path.startswith(EXEMPT_PREFIXES)
-            and scope_for(user).requires_two_factor
-            and not user.is_verified()
-        ):
-            if request.path.startswith("/api/"):
-                # A session signed in with only a password must not reach the API either;
-                # token requests are authenticated later by DRF (tokens need 2FA to create).
-                return JsonResponse(
-                    {"detail": _("Two-factor authentication is required for your role.")},
-                    status=403,
-                )
-            query = urlencode({"next": request.get_full_path()})
-            return redirect(f"{reverse('accounts:two_factor')}?{query}")
-        return self.get_response(request)
 
 
 class DomainErrorMiddleware:

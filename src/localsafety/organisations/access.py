@@ -1,194 +1,98 @@
-"""The one place that says what a person may see and do.
+"""What a person's organisations give them, read once per request.
 
-``scope_for(user)`` reads a person's organisations and governance seats once per request
-(cached on the user object) and every visibility queryset, permission predicate, page, API
-view, export and report derives from it. Lookups from user input go through
-``get_object_for_user`` (404 for "missing" and "not yours" alike) and writes through
-``require`` (403 when the person may see the record but not change it).
+This layer knows memberships only: which organisations a person belongs to, which they
+manage, which are police forces or municipalities. Rights that come from seats on contract
+bodies (reading a contract, national status) are decided above, in ``contracts.access``,
+which builds on this. Questions this layer cannot answer by itself (is this person a
+national user?) are asked through Django's permission API, whose rules ``contracts`` registers
+(``contracts/rules.py``): Django's own way for a lower app to ask about a policy it does not own.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db.models import CharField, Model, QuerySet, Value
-from django.http import Http404
-from django.utils.translation import gettext as _
+from rules import rulesets
 
+from localsafety.core.access import access_cache, forget_access
 from localsafety.organisations.models import POLICE_KINDS, OrganisationKind
 
-_CACHE_ATTR = "_localsafety_scope"
-
-M = TypeVar("M", bound=Model)
+IS_NATIONAL_RULE = "localsafety.is_national"
 
 
 @dataclass(frozen=True)
-class UserScope:
+class MembershipScope:
     authenticated: bool = False
-    is_national: bool = False
     is_superuser: bool = False
     organisation_ids: frozenset[int] = frozenset()
     police_organisation_ids: frozenset[int] = frozenset()
     managed_organisation_ids: frozenset[int] = frozenset()
     municipality_organisation_ids: frozenset[int] = frozenset()
-    committee_contract_ids: frozenset[int] = frozenset()
-    partner_contract_ids: frozenset[int] = frozenset()
-    core_contract_ids: frozenset[int] = frozenset()
-    lead_contract_ids: frozenset[int] = frozenset()
-
-    @property
-    def member_contract_ids(self) -> frozenset[int]:
-        """Contracts whose restricted record the person may read."""
-        return self.committee_contract_ids | self.partner_contract_ids | self.lead_contract_ids
 
     @property
     def is_police(self) -> bool:
         return bool(self.police_organisation_ids)
-
-    @property
-    def requires_two_factor(self) -> bool:
-        return self.is_national or self.is_police or self.is_superuser
-
-    def can_read_contract(self, contract_id: int) -> bool:
-        return self.is_national or contract_id in self.member_contract_ids
-
-    def can_manage_contract(self, contract_id: int) -> bool:
-        """The lead organisation (the municipality) keeps the contract record."""
-        return self.is_superuser or contract_id in self.lead_contract_ids
-
-    def can_submit_stage(self, contract_id: int) -> bool:
-        return contract_id in self.core_contract_ids or contract_id in self.lead_contract_ids
-
-    def can_decide_stage(self, contract_id: int) -> bool:
-        return contract_id in self.committee_contract_ids
-
-    def can_endorse_plan(self) -> bool:
-        return self.is_national
-
-    def can_contribute(self, contract_id: int) -> bool:
-        """Partners record their own organisation's items (meetings, documents)."""
-        return contract_id in self.partner_contract_ids or contract_id in self.lead_contract_ids
-
-    def can_write_for_organisation(self, contract_id: int, organisation_id: int) -> bool:
-        if self.can_manage_contract(contract_id):
-            return True
-        return self.can_contribute(contract_id) and organisation_id in self.organisation_ids
-
-    @property
-    def can_create_contracts(self) -> bool:
-        managed_municipalities = self.municipality_organisation_ids & self.managed_organisation_ids
-        return self.is_superuser or bool(managed_municipalities)
-
-    @property
-    def can_manage_reference_data(self) -> bool:
-        return self.is_national
-
-    def can_edit_organisation(self, organisation_id: int) -> bool:
-        """National users keep the register; an organisation's managers keep its own entry."""
-        return self.can_manage_reference_data or organisation_id in self.managed_organisation_ids
 
     def can_manage_members(self, organisation_id: int) -> bool:
         """An organisation's managers (and superusers) decide who belongs to it."""
         return self.is_superuser or organisation_id in self.managed_organisation_ids
 
 
-ANONYMOUS_SCOPE = UserScope()
+ANONYMOUS_MEMBERSHIPS = MembershipScope()
 
 
-def scope_for(user: Any) -> UserScope:
+def memberships_for(user: Any) -> MembershipScope:
+    """The person's organisations, computed once per request (one query)."""
     if user is None or not getattr(user, "is_authenticated", False):
-        return ANONYMOUS_SCOPE
-    cached: UserScope | None = getattr(user, _CACHE_ATTR, None)
-    if cached is not None:
-        return cached
-    scope = _compute_scope(user)
-    setattr(user, _CACHE_ATTR, scope)
+        return ANONYMOUS_MEMBERSHIPS
+    cache = access_cache(user)
+    scope: MembershipScope | None = cache.get("memberships")
+    if scope is None:
+        rows = list(user.memberships.values_list("organisation_id", "organisation__kind", "role"))
+        scope = MembershipScope(
+            authenticated=True,
+            is_superuser=user.is_superuser,
+            organisation_ids=frozenset(org for org, _kind, _role in rows),
+            police_organisation_ids=frozenset(
+                org for org, kind, _role in rows if kind in POLICE_KINDS
+            ),
+            managed_organisation_ids=frozenset(
+                org for org, _kind, role in rows if role == "manager"
+            ),
+            municipality_organisation_ids=frozenset(
+                org for org, kind, _role in rows if kind == OrganisationKind.MUNICIPALITY
+            ),
+        )
+        cache["memberships"] = scope
     return scope
 
 
 def forget_scope(user: Any) -> None:
-    """Drop the cached scope (after a membership or seat changes)."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    """Drop what was remembered about the person (after a membership or seat changes)."""
+    forget_access(user)
 
 
-def _compute_scope(user: Any) -> UserScope:
-    from localsafety.contracts.models import BodyKind, BodyMember, Contract
+def is_national(user: Any) -> bool:
+    """National users (the Interministerial Commission, superusers) keep the registers."""
+    memberships = memberships_for(user)
+    if not memberships.authenticated:
+        return False
+    return memberships.is_superuser or bool(rulesets.test_rule(IS_NATIONAL_RULE, user))  # type: ignore[no-untyped-call]
 
-    memberships = list(
-        user.memberships.values_list("organisation_id", "organisation__kind", "role")
+
+def requires_two_factor(user: Any) -> bool:
+    """Police, national and administrator accounts must pass a second factor."""
+    memberships = memberships_for(user)
+    return memberships.is_police or memberships.is_superuser or is_national(user)
+
+
+def can_manage_register(user: Any) -> bool:
+    return is_national(user)
+
+
+def can_edit_organisation(user: Any, organisation_id: int) -> bool:
+    """National users keep the register; an organisation's managers keep its own entry."""
+    return organisation_id in memberships_for(user).managed_organisation_ids or can_manage_register(
+        user
     )
-    organisation_ids = frozenset(org for org, _kind, _role in memberships)
-    police = frozenset(org for org, kind, _role in memberships if kind in POLICE_KINDS)
-    managed = frozenset(org for org, _kind, role in memberships if role == "manager")
-    municipal = frozenset(
-        org for org, kind, _role in memberships if kind == OrganisationKind.MUNICIPALITY
-    )
-
-    # One round trip for the rest: the person's own seats, their organisations' seats on
-    # contract bodies, and the contracts their organisations lead (every signed-in request
-    # computes this once).
-    def rows(source: str, queryset: Any, kind: str, contract: str) -> Any:
-        return queryset.order_by().values_list(
-            Value(source, output_field=CharField()), kind, contract
-        )
-
-    union = rows(
-        "person", BodyMember.objects.filter(person=user), "body__kind", "body__contract_id"
-    )
-    if organisation_ids:
-        union = union.union(
-            rows(
-                "org",
-                BodyMember.objects.filter(
-                    organisation_id__in=organisation_ids, body__contract__isnull=False
-                ),
-                "body__kind",
-                "body__contract_id",
-            ),
-            Contract.objects.filter(lead_organisation_id__in=organisation_ids)
-            .order_by()
-            .values_list(Value("lead", output_field=CharField()), "category", "pk"),
-            all=True,
-        )
-    found = list(union)
-    seats = [(kind, contract) for source, kind, contract in found if source == "person"]
-    org_seats = [(kind, contract) for source, kind, contract in found if source == "org"]
-    is_national = user.is_superuser or any(
-        kind == BodyKind.INTERMINISTERIAL for kind, _contract in seats
-    )
-    committee = frozenset(
-        contract for kind, contract in seats if kind == BodyKind.COMMITTEE and contract
-    )
-    partner = frozenset(contract for _kind, contract in org_seats)
-    core = frozenset(contract for kind, contract in org_seats if kind == BodyKind.CORE)
-    lead = frozenset(contract for source, _kind, contract in found if source == "lead")
-    return UserScope(
-        authenticated=True,
-        is_national=is_national,
-        is_superuser=user.is_superuser,
-        organisation_ids=organisation_ids,
-        police_organisation_ids=police,
-        managed_organisation_ids=managed,
-        municipality_organisation_ids=municipal,
-        committee_contract_ids=committee,
-        partner_contract_ids=partner,
-        core_contract_ids=core,
-        lead_contract_ids=lead,
-    )
-
-
-def get_object_for_user(queryset: QuerySet[M], **lookup: Any) -> M:
-    """Fetch one row from an already access-filtered queryset; 404 if missing or not yours."""
-    try:
-        return queryset.get(**lookup)
-    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
-        raise Http404(_("Not found.")) from exc
-
-
-def require(allowed: bool, message: str | None = None) -> None:
-    """Raise 403 when a person who may see a record tries something they may not do."""
-    if not allowed:
-        raise PermissionDenied(message or _("You may see this record but not change it."))

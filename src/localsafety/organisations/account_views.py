@@ -22,14 +22,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
 from localsafety.organisations import services
-from localsafety.organisations.access import scope_for
+from localsafety.organisations.access import requires_two_factor
 from localsafety.organisations.forms import (
     InvitationAwarePasswordResetForm,
     LanguageForm,
     TwoFactorForm,
 )
 from localsafety.organisations.models import User
-from localsafety.organisations.selectors import user_memberships, user_seats
+from localsafety.organisations.selectors import user_memberships
 from localsafety.organisations.two_factor import base32_secret, qr_code_svg
 
 
@@ -59,7 +59,7 @@ class LoginView(auth_views.LoginView):
     def get_success_url(self) -> str:
         url = super().get_success_url()
         # A fresh session is never verified yet: roles that need a code go there first.
-        if scope_for(self.request.user).requires_two_factor:
+        if requires_two_factor(self.request.user):
             return _two_factor_url(url)
         return url
 
@@ -126,7 +126,7 @@ def _is_verified(user: Any) -> bool:
 
 
 def _needs_verification(user: Any) -> bool:
-    return scope_for(user).requires_two_factor and not _is_verified(user)
+    return requires_two_factor(user) and not _is_verified(user)
 
 
 def _profile_context(request: AuthenticatedHttpRequest, **extra: Any) -> dict[str, Any]:
@@ -134,9 +134,8 @@ def _profile_context(request: AuthenticatedHttpRequest, **extra: Any) -> dict[st
     token = Token.objects.filter(user=user).only("created").first()
     return {
         "memberships": user_memberships(user),
-        "seats": user_seats(user),
         "two_factor_on": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
-        "two_factor_required": scope_for(user).requires_two_factor,
+        "two_factor_required": requires_two_factor(user),
         "token": token,
         "language_form": LanguageForm(initial={"language": user.language}),
         **extra,
@@ -210,7 +209,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         "next": next_url,
         "setting_up": setting_up,
         "verified": _is_verified(user),
-        "required": scope_for(user).requires_two_factor,
+        "required": requires_two_factor(user),
     }
     if setting_up:
         context["qr_svg"] = qr_code_svg(device)

@@ -6,9 +6,10 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from localsafety.contracts.models import BodyMember, Contract
-from localsafety.organisations.access import scope_for
+from localsafety.organisations.access import memberships_for
 from localsafety.organisations.models import Membership, Organisation, User
+
+SEE_MEMBERS_PERMISSION = "organisations.view_members"
 
 
 def organisation_list(
@@ -24,47 +25,18 @@ def organisation_list(
     return organisations.order_by("name", "pk")
 
 
-def organisation_seats(user: Any, organisation: Organisation) -> list[dict[str, Any]]:
-    """The organisation's seats on governance bodies the viewer may see.
-
-    Seats on contracts the viewer may open are listed; the seated person's name only where
-    the viewer may read that contract's restricted record (national seats: national users).
-    """
-    scope = scope_for(user)
-    visible_contracts = Contract.objects.visible_to(user).values("pk")
-    seats = (
-        BodyMember.objects.filter(organisation=organisation)
-        .filter(Q(body__contract__in=visible_contracts) | Q(body__contract__isnull=True))
-        .select_related("body", "body__contract", "person")
-        .order_by("body__contract__title", "body__kind", "role")
-    )
-    rows = []
-    for seat in seats:
-        contract = seat.body.contract
-        may_name = scope.can_read_contract(contract.pk) if contract else scope.is_national
-        rows.append(
-            {
-                "seat": seat,
-                "body": seat.body,
-                "contract": contract,
-                "person": seat.display_name if may_name else "",
-            }
-        )
-    return rows
-
-
 def may_see_members(user: Any, organisation: Organisation) -> bool:
-    """Names of members: the organisation's own people, and those who may read its contracts."""
-    scope = scope_for(user)
-    if not scope.authenticated:
+    """Names of members: the organisation's own people, and those who may read its contracts.
+
+    The second half is a contract rule (``contracts/rules.py``), asked through Django's
+    permission API.
+    """
+    memberships = memberships_for(user)
+    if not memberships.authenticated:
         return False
-    if scope.is_superuser or organisation.pk in scope.organisation_ids:
+    if memberships.is_superuser or organisation.pk in memberships.organisation_ids:
         return True
-    return (
-        Contract.objects.accessible_to(user)
-        .filter(Q(lead_organisation=organisation) | Q(bodies__members__organisation=organisation))
-        .exists()
-    )
+    return bool(user.has_perm(SEE_MEMBERS_PERMISSION, organisation))
 
 
 def organisation_members(organisation: Organisation) -> QuerySet[Membership]:
@@ -90,12 +62,4 @@ def user_memberships(user: Any) -> QuerySet[Membership]:
         Membership.objects.filter(user=user)
         .select_related("organisation")
         .order_by("organisation__name")
-    )
-
-
-def user_seats(user: Any) -> QuerySet[BodyMember]:
-    return (
-        BodyMember.objects.filter(person=user)
-        .select_related("body", "body__contract", "organisation")
-        .order_by("body__contract__title", "body__kind")
     )

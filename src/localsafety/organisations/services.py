@@ -25,7 +25,13 @@ from rest_framework.authtoken.models import Token
 
 from localsafety.core.audit import create_validated, mark_change, save_fields
 from localsafety.core.errors import DomainError
-from localsafety.organisations.access import forget_scope, scope_for
+from localsafety.organisations.access import (
+    can_edit_organisation,
+    can_manage_register,
+    forget_scope,
+    memberships_for,
+    requires_two_factor,
+)
 from localsafety.organisations.models import (
     Membership,
     MembershipRole,
@@ -66,7 +72,7 @@ def organisation_create(
     email: str = "",
     is_active: bool = True,
 ) -> Organisation:
-    if not scope_for(actor).can_manage_reference_data:
+    if not can_manage_register(actor):
         raise PermissionDenied(_("Only national users may add organisations to the register."))
     return create_validated(
         Organisation,
@@ -85,7 +91,7 @@ def organisation_create(
 @transaction.atomic
 def organisation_update(*, actor: User, organisation: Organisation, **changes: Any) -> Organisation:
     """Change any of ``ORGANISATION_FIELDS``; only the fields given are written."""
-    if not scope_for(actor).can_edit_organisation(organisation.pk):
+    if not can_edit_organisation(actor, organisation.pk):
         raise PermissionDenied(_("You may not change this organisation."))
     unknown = set(changes) - set(ORGANISATION_FIELDS)
     if unknown:
@@ -104,7 +110,7 @@ def organisation_update(*, actor: User, organisation: Organisation, **changes: A
 
 
 def _require_member_manager(actor: User, organisation: Organisation) -> None:
-    if not scope_for(actor).can_manage_members(organisation.pk):
+    if not memberships_for(actor).can_manage_members(organisation.pk):
         raise PermissionDenied(_("Only this organisation's managers may change its members."))
 
 
@@ -150,7 +156,7 @@ def membership_update_role(*, actor: User, membership: Membership, role: str) ->
     _check_role(role)
     if role == membership.role:
         return membership
-    if _would_leave_without_manager(membership, role) and not scope_for(actor).is_superuser:
+    if _would_leave_without_manager(membership, role) and not memberships_for(actor).is_superuser:
         raise DomainError(_("An organisation needs at least one manager."), field="role")
     membership.role = role
     save_fields(membership, ["role"], actor=actor, reason="role changed")
@@ -161,7 +167,7 @@ def membership_update_role(*, actor: User, membership: Membership, role: str) ->
 @transaction.atomic
 def membership_remove(*, actor: User, membership: Membership) -> None:
     _require_member_manager(actor, membership.organisation)
-    if _would_leave_without_manager(membership, None) and not scope_for(actor).is_superuser:
+    if _would_leave_without_manager(membership, None) and not memberships_for(actor).is_superuser:
         raise DomainError(_("An organisation needs at least one manager."))
     user = membership.user
     mark_change(membership, actor=actor, reason="member removed")
@@ -267,7 +273,7 @@ def user_set_language(*, actor: User, user: User, language: str) -> User:
 
 
 def _require_verified_if_needed(actor: Any) -> None:
-    if scope_for(actor).requires_two_factor and not actor.is_verified():
+    if requires_two_factor(actor) and not actor.is_verified():
         raise PermissionDenied(_("Confirm your two-factor code first."))
 
 

@@ -14,10 +14,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from localsafety.core.access import get_object_for_user, require
 from localsafety.core.errors import DomainError
 from localsafety.core.forms import query_without_page, submit_form
 from localsafety.organisations import selectors, services
-from localsafety.organisations.access import get_object_for_user, require, scope_for
+from localsafety.organisations.access import (
+    can_edit_organisation,
+    can_manage_register,
+    memberships_for,
+)
 from localsafety.organisations.forms import (
     MembershipAddForm,
     MembershipRoleForm,
@@ -55,15 +60,14 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query": query_without_page(request),
-            "can_create": scope_for(request.user).can_manage_reference_data,
+            "can_create": can_manage_register(request.user),
         },
     )
 
 
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _organisation(request, pk)
-    scope = scope_for(request.user)
-    can_manage_members = scope.can_manage_members(organisation.pk)
+    can_manage_members = memberships_for(request.user).can_manage_members(organisation.pk)
     show_members = can_manage_members or selectors.may_see_members(request.user, organisation)
     members = list(selectors.organisation_members(organisation)) if show_members else []
     return render(
@@ -72,13 +76,12 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "nav": "organisations",
             "organisation": organisation,
-            "seats": selectors.organisation_seats(request.user, organisation),
             "show_members": show_members,
             "members": [
                 (m, MembershipRoleForm(initial={"role": m.role}, prefix=f"m{m.pk}"))
                 for m in members
             ],
-            "can_edit": scope.can_edit_organisation(organisation.pk),
+            "can_edit": can_edit_organisation(request.user, organisation.pk),
             "can_manage_members": can_manage_members,
             "add_form": MembershipAddForm() if can_manage_members else None,
         },
@@ -89,7 +92,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def organisation_create(request: HttpRequest) -> HttpResponse:
     require(
-        scope_for(request.user).can_manage_reference_data,
+        can_manage_register(request.user),
         _("Only national users may add organisations to the register."),
     )
     form = OrganisationForm(request.POST or None)
@@ -113,7 +116,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _organisation(request, pk)
-    require(scope_for(request.user).can_edit_organisation(organisation.pk))
+    require(can_edit_organisation(request.user, organisation.pk))
     # The form validates a copy, so the service still sees the stored values to compare.
     form = OrganisationForm(request.POST or None, instance=copy.copy(organisation))
     done = submit_form(
@@ -138,7 +141,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _organisation(request, pk)
-    require(scope_for(request.user).can_manage_members(organisation.pk))
+    require(memberships_for(request.user).can_manage_members(organisation.pk))
     form = MembershipAddForm(request.POST or None)
     done = submit_form(
         request,
@@ -165,7 +168,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def member_invite(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _organisation(request, pk)
-    require(scope_for(request.user).can_manage_members(organisation.pk))
+    require(memberships_for(request.user).can_manage_members(organisation.pk))
     form = UserInviteForm(request.POST or None)
     done = submit_form(
         request,
@@ -193,7 +196,7 @@ def member_invite(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _membership(request: HttpRequest, pk: int, membership_pk: int) -> Membership:
     organisation = _organisation(request, pk)
-    require(scope_for(request.user).can_manage_members(organisation.pk))
+    require(memberships_for(request.user).can_manage_members(organisation.pk))
     return get_object_for_user(
         Membership.objects.filter(organisation=organisation).select_related("user", "organisation"),
         pk=membership_pk,

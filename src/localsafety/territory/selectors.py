@@ -10,8 +10,8 @@ from typing import Any
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 
+from localsafety.contracts.access import scope_for
 from localsafety.contracts.models import Contract
-from localsafety.organisations.access import scope_for
 from localsafety.territory.models import Area, AreaImport, AreaKind, AreaPopulation
 
 OFFICIAL_KINDS = {

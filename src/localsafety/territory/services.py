@@ -14,12 +14,12 @@ from django.db.models import ProtectedError
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from localsafety.contracts.access import scope_for
 from localsafety.contracts.models import Contract
 from localsafety.contracts.services import contract_touch
 from localsafety.core.audit import create_validated, mark_change, save_fields
 from localsafety.core.errors import DomainError, ImportRefused
 from localsafety.core.models import DataOrigin
-from localsafety.organisations.access import scope_for
 from localsafety.territory import geometry as geo
 from localsafety.territory.importer import (
     IMPORTABLE_KINDS,

@@ -16,10 +16,11 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_http_methods, require_POST, require_safe
 
+from localsafety.contracts.access import scope_for
 from localsafety.contracts.models import Contract
+from localsafety.core.access import get_object_for_user, require
 from localsafety.core.errors import DomainError
 from localsafety.core.forms import add_service_error, query_without_page, submit_form
-from localsafety.organisations.access import get_object_for_user, require, scope_for
 from localsafety.territory import selectors, services
 from localsafety.territory.forms import AreaImportForm, MunicipalityFilterForm, ZoneForm
 from localsafety.territory.models import Area, AreaKind, ImportStatus

@@ -6,7 +6,7 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from localsafety.organisations.access import scope_for
+from localsafety.contracts.access import scope_for
 from localsafety.organisations.models import User
 
 

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from localsafety.contracts.access import scope_for
 from localsafety.contracts.models import (
     STAGE_ORDER,
     BodyKind,
@@ -21,7 +22,6 @@ from localsafety.contracts.models import (
     StageStatus,
 )
 from localsafety.core.generate import BENCH_USERNAME, MARKER, SCALES, generate
-from localsafety.organisations.access import scope_for
 from localsafety.organisations.models import Membership, Organisation, OrganisationKind, User
 from localsafety.territory.models import Area, AreaKind
 

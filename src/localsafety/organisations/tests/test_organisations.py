@@ -330,7 +330,7 @@ def test_services_check_access_themselves(world):
 
 
 def test_membership_add_refreshes_the_members_scope(world):
-    from localsafety.organisations.access import scope_for
+    from localsafety.contracts.access import scope_for
 
     assert not scope_for(world.stranger).organisation_ids
     services.membership_add(

@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from localsafety.organisations.access import scope_for
+from localsafety.contracts.access import scope_for
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
