@@ -27,6 +27,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src benchmarks scripts
 	$(BIN)/ruff format --check src benchmarks scripts
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test-sqlite: $(STAMP)
 	$(BIN)/pytest -q -n 2 -m "not browser"
