@@ -44,6 +44,7 @@ from localsafety.contracts.models import (
     StageDecision,
     StageKind,
 )
+from localsafety.contracts.ownership import Need
 from localsafety.core.access import get_object_for_user
 from localsafety.organisations.models import Organisation, User
 from localsafety.territory.models import Area, AreaKind
@@ -55,12 +56,12 @@ STAGE_KIND_PARAMETER = OpenApiParameter(
 
 def visible_contract(user: Any, contract_id: int) -> Contract:
     """A contract whose public page the caller may open; 404 otherwise."""
-    return get_object_for_user(Contract.objects.visible_to(user), pk=contract_id)
+    return get_object_for_user(Contract.objects.visible_to(user, Need.PAGE), pk=contract_id)
 
 
 def accessible_contract(user: Any, contract_id: int) -> Contract:
     """A contract whose restricted record the caller may read; 404 otherwise."""
-    return get_object_for_user(Contract.objects.accessible_to(user), pk=contract_id)
+    return get_object_for_user(Contract.objects.visible_to(user, Need.RECORD), pk=contract_id)
 
 
 # --- contracts ------------------------------------------------------------------------------
@@ -99,7 +100,9 @@ class ContractListApi(ApiView):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         wanted = filters.validated_data
-        contracts = Contract.objects.visible_to(request.user).select_related("municipality")
+        contracts = Contract.objects.visible_to(request.user, Need.PAGE).select_related(
+            "municipality"
+        )
         if "category" in wanted:
             contracts = contracts.filter(category=wanted["category"])
         if "stage" in wanted:
@@ -268,7 +271,7 @@ class ContractDetailApi(ApiView):
     @staticmethod
     def _detail(user: Any, contract_id: int) -> Contract:
         contract = get_object_for_user(
-            Contract.objects.visible_to(user)
+            Contract.objects.visible_to(user, Need.PAGE)
             .select_related("municipality", "lead_organisation")
             .prefetch_related(
                 "areas",

@@ -34,6 +34,7 @@ class UserScope:
     partner_contract_ids: frozenset[int] = frozenset()
     core_contract_ids: frozenset[int] = frozenset()
     lead_contract_ids: frozenset[int] = frozenset()
+    police_contract_ids: frozenset[int] = frozenset()
 
     @property
     def member_contract_ids(self) -> frozenset[int]:
@@ -114,13 +115,17 @@ def _compute_scope(user: Any) -> UserScope:
     # One round trip for the rest: the person's own seats, their organisations' seats on
     # contract bodies, and the contracts their organisations lead (every signed-in request
     # computes this once).
-    def rows(source: str, queryset: Any, kind: str, contract: str) -> Any:
+    def rows(source: str, queryset: Any, kind: str, contract: str, organisation: str) -> Any:
         return queryset.order_by().values_list(
-            Value(source, output_field=CharField()), kind, contract
+            Value(source, output_field=CharField()), kind, contract, organisation
         )
 
     union = rows(
-        "person", BodyMember.objects.filter(person=user), "body__kind", "body__contract_id"
+        "person",
+        BodyMember.objects.filter(person=user),
+        "body__kind",
+        "body__contract_id",
+        "organisation_id",
     )
     if organisation_ids:
         union = union.union(
@@ -131,24 +136,29 @@ def _compute_scope(user: Any) -> UserScope:
                 ),
                 "body__kind",
                 "body__contract_id",
+                "organisation_id",
             ),
             Contract.objects.filter(lead_organisation_id__in=organisation_ids)
             .order_by()
-            .values_list(Value("lead", output_field=CharField()), "category", "pk"),
+            .values_list(
+                Value("lead", output_field=CharField()), "category", "pk", "lead_organisation_id"
+            ),
             all=True,
         )
     found = list(union)
-    seats = [(kind, contract) for source, kind, contract in found if source == "person"]
-    org_seats = [(kind, contract) for source, kind, contract in found if source == "org"]
+    seats = [(kind, contract) for source, kind, contract, _org in found if source == "person"]
+    org_seats = [(kind, contract, org) for source, kind, contract, org in found if source == "org"]
     is_national = user.is_superuser or any(
         kind == BodyKind.INTERMINISTERIAL for kind, _contract in seats
     )
     committee = frozenset(
         contract for kind, contract in seats if kind == BodyKind.COMMITTEE and contract
     )
-    partner = frozenset(contract for _kind, contract in org_seats)
-    core = frozenset(contract for kind, contract in org_seats if kind == BodyKind.CORE)
-    lead = frozenset(contract for source, _kind, contract in found if source == "lead")
+    partner = frozenset(contract for _kind, contract, _org in org_seats)
+    core = frozenset(contract for kind, contract, _org in org_seats if kind == BodyKind.CORE)
+    lead = frozenset(contract for source, _kind, contract, _org in found if source == "lead")
+    police = memberships.police_organisation_ids
+    police_contracts = frozenset(contract for _k, contract, org in org_seats if org in police)
     return UserScope(
         authenticated=True,
         is_national=is_national,
@@ -161,6 +171,7 @@ def _compute_scope(user: Any) -> UserScope:
         partner_contract_ids=partner,
         core_contract_ids=core,
         lead_contract_ids=lead,
+        police_contract_ids=police_contracts,
     )
 
 
@@ -180,6 +191,7 @@ def visibility_signature(scope: UserScope) -> str:
     parts = [
         "national" if scope.is_national else "",
         ",".join(str(pk) for pk in sorted(scope.police_organisation_ids)),
+        ",".join(str(pk) for pk in sorted(scope.police_contract_ids)),
         ",".join(str(pk) for pk in sorted(scope.member_contract_ids)),
     ]
     return "m" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]

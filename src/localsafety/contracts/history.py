@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from localsafety.contracts.access import scope_for
 from localsafety.contracts.models import (
+    BodyKind,
     BodyMember,
     Contract,
     Document,
@@ -88,13 +89,11 @@ SOURCES: list[_Source] = [
     _Source(
         GovernanceBody,
         lambda contract: _history_qs(GovernanceBody).filter(contract_id=contract.pk),
-        lambda record, _name_of: record.name,
+        lambda record, _name_of: str(BodyKind(record.kind).label),
     ),
     _Source(
         BodyMember,
-        lambda contract: _history_qs(BodyMember).filter(
-            body_id__in=_history_qs(GovernanceBody).filter(contract_id=contract.pk).values("id")
-        ),
+        lambda contract: _history_qs(BodyMember).filter(contract_id=contract.pk),
         _member_label,
     ),
     _Source(

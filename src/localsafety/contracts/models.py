@@ -10,7 +10,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from localsafety.contracts.ownership import (
+    ContractOwned,
+    ContractOwnedQuerySet,
+    Need,
+    contract_condition,
+)
 from localsafety.core.models import OriginMixin
+from localsafety.territory.models import Area, AreaKind
 
 
 class ContractCategory(models.TextChoices):
@@ -39,23 +46,20 @@ class StageStatus(models.TextChoices):
 
 
 class ContractQuerySet(models.QuerySet["Contract"]):
-    def visible_to(self, user: Any) -> ContractQuerySet:
-        """Contracts whose page the user may open: published ones plus their own."""
-        from localsafety.contracts.access import scope_for
+    def visible_to(self, user: Any, need: Need = Need.RECORD) -> ContractQuerySet:
+        """Contracts that meet ``need`` for the user (strict by default: their record).
 
-        scope = scope_for(user)
-        if scope.is_national:
-            return self.all()
-        return self.filter(Q(is_published=True) | Q(pk__in=scope.member_contract_ids))
+        ``Need.PAGE``: published contracts plus the person's own (the contract's page);
+        ``Need.RECORD``: the person's own (meetings, documents, history); ``Need.MANAGE``:
+        the contracts their organisation leads. See ``contracts.ownership``.
+        """
+        return self.filter(
+            contract_condition(user, Need(need), contract_id="pk", published="is_published")
+        )
 
     def accessible_to(self, user: Any) -> ContractQuerySet:
-        """Contracts whose restricted record (meetings, documents, history) the user may read."""
-        from localsafety.contracts.access import scope_for
-
-        scope = scope_for(user)
-        if scope.is_national:
-            return self.all()
-        return self.filter(pk__in=scope.member_contract_ids)
+        """Being retired: ``visible_to(user, Need.RECORD)``."""
+        return self.visible_to(user, Need.RECORD)
 
 
 class Contract(OriginMixin):
@@ -118,13 +122,15 @@ class Contract(OriginMixin):
         return self.title
 
 
-class AxisQuerySet(models.QuerySet["Axis"]):
+class AxisQuerySet(ContractOwnedQuerySet["Axis"]):
     def national(self) -> AxisQuerySet:
         return self.filter(contract__isnull=True)
 
 
-class Axis(OriginMixin):
+class Axis(ContractOwned, OriginMixin):
     """An intervention axis: one of the four national axes, or a contract's own."""
+
+    national_rows_public = True
 
     contract = models.ForeignKey(
         Contract,
@@ -140,7 +146,7 @@ class Axis(OriginMixin):
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
     history = HistoricalRecords()
-    objects = AxisQuerySet.as_manager()
+    objects = AxisQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("intervention axis")
@@ -168,7 +174,7 @@ class Axis(OriginMixin):
         return self.contract_id is None
 
 
-class Signatory(OriginMixin):
+class Signatory(ContractOwned, OriginMixin):
     contract = models.ForeignKey(
         Contract, on_delete=models.CASCADE, related_name="signatories", verbose_name=_("contract")
     )
@@ -201,8 +207,13 @@ class BodyKind(models.TextChoices):
     CORE = "core", _("Operational Core")
 
 
-class GovernanceBody(models.Model):
-    """The national commission (no contract) or one contract's committee or core."""
+class GovernanceBody(ContractOwned):
+    """The national commission (no contract) or one contract's committee or core.
+
+    Its name is its kind, translated when shown (never stored already translated).
+    """
+
+    national_rows_public = True
 
     kind = models.CharField(_("kind"), max_length=16, choices=BodyKind.choices)
     contract = models.ForeignKey(
@@ -213,7 +224,6 @@ class GovernanceBody(models.Model):
         related_name="bodies",
         verbose_name=_("contract"),
     )
-    name = models.CharField(_("name"), max_length=200)
     remit = models.TextField(_("remit"), blank=True)
 
     history = HistoricalRecords()
@@ -238,6 +248,10 @@ class GovernanceBody(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def name(self) -> str:
+        return str(self.get_kind_display())
+
 
 class BodyRole(models.TextChoices):
     CHAIR = "chair", _("Chair")
@@ -247,9 +261,21 @@ class BodyRole(models.TextChoices):
     NATIONAL_REPRESENTATIVE = "national_rep", _("Interministerial Commission representative")
 
 
-class BodyMember(OriginMixin):
+class BodyMember(ContractOwned, OriginMixin):
+    """A seat on a governance body (its contract copied from the body; none: national)."""
+
+    national_rows_public = True
+
     body = models.ForeignKey(
         GovernanceBody, on_delete=models.CASCADE, related_name="members", verbose_name=_("body")
+    )
+    contract = models.ForeignKey(
+        Contract,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="seats",
+        verbose_name=_("contract"),
     )
     organisation = models.ForeignKey(
         "organisations.Organisation",
@@ -295,7 +321,7 @@ class BodyMember(OriginMixin):
         return self.person_name
 
 
-class Meeting(models.Model):
+class Meeting(ContractOwned):
     body = models.ForeignKey(
         GovernanceBody, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("body")
     )
@@ -339,7 +365,7 @@ class DocumentKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Document(models.Model):
+class Document(ContractOwned):
     contract = models.ForeignKey(
         Contract, on_delete=models.CASCADE, related_name="documents", verbose_name=_("contract")
     )
@@ -388,7 +414,7 @@ class Document(models.Model):
         return self.title
 
 
-class Stage(models.Model):
+class Stage(ContractOwned):
     contract = models.ForeignKey(
         Contract, on_delete=models.CASCADE, related_name="stages", verbose_name=_("contract")
     )
@@ -435,11 +461,14 @@ class DecisionAction(models.TextChoices):
     REOPEN = "reopen", _("Reopened")
 
 
-class StageDecision(models.Model):
+class StageDecision(ContractOwned):
     """Who decided what on a stage, when and why. Never edited, only appended."""
 
     stage = models.ForeignKey(
         Stage, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("stage")
+    )
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("contract")
     )
     action = models.CharField(_("action"), max_length=10, choices=DecisionAction.choices)
     actor = models.ForeignKey(
@@ -465,3 +494,26 @@ class StageDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stage}: {self.get_action_display()}"
+
+
+class ZoneQuerySet(ContractOwnedQuerySet["Zone"]):
+    pass
+
+
+class ZoneManager(models.Manager["Zone"]):
+    def get_queryset(self) -> ZoneQuerySet:
+        return ZoneQuerySet(self.model, using=self._db).filter(kind=AreaKind.ZONE)
+
+
+class Zone(ContractOwned, Area):
+    """A contract's own area (a neighbourhood, an estate): stored with the official areas
+    in ``territory.Area``, read through the contract's visibility."""
+
+    contract_field = "owner_contract"
+
+    objects = ZoneManager.from_queryset(ZoneQuerySet)()  # type: ignore[misc,assignment]
+
+    class Meta:
+        proxy = True
+        verbose_name = _("contract zone")
+        verbose_name_plural = _("contract zones")

@@ -46,11 +46,12 @@ def reads_a_contract_of(user: Any, organisation: Any) -> bool:
     from django.db.models import Q
 
     from localsafety.contracts.models import Contract
+    from localsafety.contracts.ownership import Need
 
     if organisation is None or not getattr(user, "is_authenticated", False):
         return False
     return (
-        Contract.objects.accessible_to(user)
+        Contract.objects.visible_to(user, Need.RECORD)
         .filter(Q(lead_organisation=organisation) | Q(bodies__members__organisation=organisation))
         .exists()
     )

@@ -20,6 +20,7 @@ from localsafety.contracts.models import (
     Stage,
     StageKind,
 )
+from localsafety.contracts.ownership import Need
 from localsafety.core.access import get_object_for_user
 from localsafety.organisations.models import Organisation
 from localsafety.territory.models import Area, AreaKind
@@ -41,7 +42,7 @@ def contract_list(user: Any, filters: ContractFilters | None = None) -> QuerySet
         kind=AreaKind.NUTS2, owner_contract__isnull=True, code=OuterRef("municipality__nuts2_code")
     ).values("name")[:1]
     queryset = (
-        Contract.objects.visible_to(user)
+        Contract.objects.visible_to(user, Need.PAGE)
         .select_related("municipality")
         .defer("municipality__geometry", "municipality__description", "summary")
         .annotate(region_name=Subquery(region_name))
@@ -133,7 +134,7 @@ def national_axes() -> QuerySet[Axis]:
 def contract_for_page(user: Any, pk: Any) -> Contract:
     """A contract whose page the person may open (published or their own); 404 otherwise."""
     return get_object_for_user(
-        Contract.objects.visible_to(user)
+        Contract.objects.visible_to(user, Need.PAGE)
         .select_related("municipality", "municipality__parent", "lead_organisation")
         .defer("municipality__geometry", "municipality__parent__geometry"),
         pk=pk,
@@ -143,7 +144,7 @@ def contract_for_page(user: Any, pk: Any) -> Contract:
 def contract_for_member(user: Any, pk: Any) -> Contract:
     """A contract whose restricted record the person may read; 404 otherwise."""
     return get_object_for_user(
-        Contract.objects.accessible_to(user)
+        Contract.objects.visible_to(user, Need.RECORD)
         .select_related("municipality", "municipality__parent", "lead_organisation")
         .defer("municipality__geometry", "municipality__parent__geometry"),
         pk=pk,
@@ -176,33 +177,35 @@ def national_commission() -> GovernanceBody | None:
     )
 
 
-def meetings_for(user: Any, contract: Contract) -> QuerySet[Meeting]:
-    scope = scope_for(user)
-    if not scope.can_read_contract(contract.pk):
-        return Meeting.objects.none()
+def meeting_list(user: Any, contract: Contract) -> QuerySet[Meeting]:
+    """The contract's meetings the person may read (the contract's record)."""
     return (
-        Meeting.objects.filter(contract=contract)
+        Meeting.objects.visible_to(user)
+        .filter(contract=contract)
         .select_related("body", "recorded_by_organisation")
         .annotate(attendee_count=Count("attendees", distinct=True))
         .order_by("-held_on", "-pk")
     )
 
 
-def documents_for(user: Any, contract: Contract) -> QuerySet[Document]:
-    scope = scope_for(user)
-    if not scope.can_read_contract(contract.pk):
-        return Document.objects.none()
+def document_list(user: Any, contract: Contract) -> QuerySet[Document]:
+    """The contract's documents the person may read (the contract's record)."""
     return (
-        Document.objects.filter(contract=contract)
+        Document.objects.visible_to(user)
+        .filter(contract=contract)
         .select_related("organisation", "uploaded_by", "meeting", "stage")
         .order_by("-uploaded_at")
     )
 
 
+# Old names, until the views that call them move to the new ones.
+meetings_for = meeting_list
+documents_for = document_list
+
+
 def document_for_user(user: Any, contract_pk: Any, document_pk: Any) -> Document:
-    accessible = Contract.objects.accessible_to(user).values("pk")
     return get_object_for_user(
-        Document.objects.filter(contract__in=accessible).select_related("contract"),
+        Document.objects.visible_to(user).select_related("contract"),
         pk=document_pk,
         contract_id=contract_pk,
     )
@@ -215,10 +218,9 @@ def organisation_seats(user: Any, organisation: Organisation) -> list[dict[str, 
     the viewer may read that contract's restricted record (national seats: national users).
     """
     scope = scope_for(user)
-    visible_contracts = Contract.objects.visible_to(user).values("pk")
-    seats = (
-        BodyMember.objects.filter(organisation=organisation)
-        .filter(Q(body__contract__in=visible_contracts) | Q(body__contract__isnull=True))
+    seats: QuerySet[BodyMember] = (
+        BodyMember.objects.visible_to(user, Need.PAGE)
+        .filter(organisation=organisation)
         .select_related("body", "body__contract", "person")
         .order_by("body__contract__title", "body__kind", "role")
     )

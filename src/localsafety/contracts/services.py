@@ -134,19 +134,18 @@ def contract_create(
         actor=actor,
         kind=BodyKind.COMMITTEE,
         contract=contract,
-        name=_("Coordinating Committee"),
     )
     create_validated(
         GovernanceBody,
         actor=actor,
         kind=BodyKind.CORE,
         contract=contract,
-        name=_("Operational Core"),
     )
     create_validated(
         BodyMember,
         actor=actor,
         body=committee,
+        contract=contract,
         organisation=chair_organisation or lead_organisation,
         person=chair,
         person_name="" if chair else chair_name.strip(),
@@ -314,6 +313,7 @@ def body_member_add(
         actor=actor,
         reason="added",
         body=body,
+        contract_id=body.contract_id,
         organisation=organisation,
         person=person,
         person_name="" if person else person_name.strip(),
@@ -374,6 +374,7 @@ def committee_chair_change(
         actor=actor,
         reason="named chair",
         body=committee,
+        contract_id=committee.contract_id,
         organisation=organisation,
         person=person,
         person_name="" if person else person_name.strip(),
@@ -639,6 +640,7 @@ def stage_decide(
     locked.save(update_fields=["updated_at"])
     decision = StageDecision.objects.create(
         stage=locked,
+        contract_id=locked.contract_id,
         action=action,
         actor=actor,
         actor_organisation=_organisation_for(actor, locked.contract),
@@ -689,6 +691,7 @@ def _advance_contract(contract: Contract, *, actor: User) -> None:
             save_fields(stage, ["status", "version", "updated_at"], actor=actor, reason="opened")
             StageDecision.objects.create(
                 stage=stage,
+                contract_id=stage.contract_id,
                 action=DecisionAction.START,
                 actor=actor,
                 status_before=StageStatus.NOT_STARTED,

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from localsafety.contracts.models import Contract
+from localsafety.contracts.ownership import Need
 from localsafety.organisations.models import Organisation
 from localsafety.territory.models import Area
 
@@ -19,7 +20,7 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 def about_data(request: HttpRequest) -> HttpResponse:
     """Say, with counts computed from the records, which data is real and which is synthetic."""
     contracts = dict(
-        Contract.objects.visible_to(request.user)
+        Contract.objects.visible_to(request.user, Need.PAGE)
         .order_by()
         .values_list("data_origin")
         .annotate(n=Count("pk"))

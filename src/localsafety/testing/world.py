@@ -77,7 +77,6 @@ def ensure_national_commission() -> GovernanceBody:
     body, _created = GovernanceBody.objects.get_or_create(
         kind=BodyKind.INTERMINISTERIAL,
         contract=None,
-        defaults={"name": "Interministerial Commission"},
     )
     return body
 
@@ -218,7 +217,9 @@ def build_world() -> World:
     Membership.objects.create(user=mayor_b, organisation=town_b)
     Membership.objects.create(user=coordinator_b, organisation=town_b, role="manager")
     Membership.objects.create(user=partner_b, organisation=ngo_b)
-    BodyMember.objects.create(body=commission, organisation=ministry, person=national)
+    BodyMember.objects.create(
+        body=commission, organisation=ministry, person=national, contract=None
+    )
 
     contract_a = contract_services.contract_create(
         actor=coordinator_a,

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 
 from localsafety.contracts import services
 from localsafety.contracts.models import Contract, DecisionAction, StageKind, StageStatus
+from localsafety.contracts.ownership import Need
 from localsafety.core.errors import ConflictError, DomainError
 
 
@@ -148,14 +149,16 @@ def test_plan_needs_national_endorsement(world):
 
 
 def test_visibility_querysets(world):
-    ids = set(Contract.objects.accessible_to(world.partner_a).values_list("pk", flat=True))
+    ids = set(Contract.objects.visible_to(world.partner_a).values_list("pk", flat=True))
     assert ids == {world.contract_a.pk}
-    assert set(Contract.objects.visible_to(world.stranger)) == set()
-    assert Contract.objects.accessible_to(world.national).count() == 2
+    assert set(Contract.objects.visible_to(world.stranger, Need.PAGE)) == set()
+    assert Contract.objects.visible_to(world.national).count() == 2
     world.contract_b.is_published = True
     world.contract_b.save()
-    assert list(Contract.objects.visible_to(None)) == [world.contract_b]
-    assert list(Contract.objects.accessible_to(None)) == []
+    assert list(Contract.objects.visible_to(None, Need.PAGE)) == [world.contract_b]
+    # The default need is the strict one: a published contract's record stays its members'.
+    assert list(Contract.objects.visible_to(None)) == []
+    assert list(Contract.objects.visible_to(world.stranger)) == []
 
 
 def test_django_permissions_agree_with_the_access_rules(world):

@@ -1,0 +1,76 @@
+"""A system check that keeps every domain record under the contract access rules.
+
+A concrete model of ``contracts`` or of a domain app must either belong to a contract
+(inherit :class:`~localsafety.contracts.ownership.ContractOwned`, so that its
+``visible_to`` comes from one place) or be listed here as public reference data, with the
+reason. ``localsafety check`` (and so the test suite) fails otherwise: a new model cannot
+forget its access rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.apps import apps
+from django.core import checks
+from django.db import models
+
+from localsafety.contracts.ownership import is_contract_owned
+
+#: Apps whose records belong to contracts (the contracts app and the domain apps above it).
+DOMAIN_APPS = frozenset(
+    {"contracts", "diagnosis", "perception", "plans", "activities", "monitoring", "training"}
+)
+
+#: Models of those apps that are not owned by one contract, and why that is safe.
+PUBLIC_REFERENCE_MODELS: dict[str, str] = {
+    "contracts.Contract": "the root every record hangs from; its own visible_to(user, need)",
+}
+
+
+def _is_history_table(model: type[models.Model]) -> bool:
+    """django-simple-history's shadow tables are read only through their source's rules."""
+    return hasattr(model, "instance_type") and hasattr(model, "history_id")
+
+
+def ownership_errors(candidates: Iterable[type[models.Model]]) -> list[checks.CheckMessage]:
+    errors: list[checks.CheckMessage] = []
+    for model in candidates:
+        meta = model._meta
+        if meta.app_label not in DOMAIN_APPS or meta.abstract or meta.proxy:
+            continue
+        if _is_history_table(model) or meta.label in PUBLIC_REFERENCE_MODELS:
+            continue
+        if not is_contract_owned(model):
+            errors.append(
+                checks.Error(
+                    f"{meta.label} belongs to a domain app but is neither contract-owned "
+                    "nor listed as public reference data.",
+                    hint=(
+                        "Inherit contracts.ownership.ContractOwned (with a contract foreign "
+                        "key), or add it to contracts.checks.PUBLIC_REFERENCE_MODELS with "
+                        "the reason it is public."
+                    ),
+                    obj=model,
+                    id="localsafety.E001",
+                )
+            )
+            continue
+        field = meta.get_field(model.contract_field)  # type: ignore[attr-defined]
+        target = getattr(field, "related_model", None)
+        label = target if isinstance(target, str) else getattr(target, "_meta", model._meta).label
+        if str(label).lower() != "contracts.contract":
+            errors.append(
+                checks.Error(
+                    f"{meta.label}.{model.contract_field} must be a foreign key to "  # type: ignore[attr-defined]
+                    "contracts.Contract.",
+                    obj=model,
+                    id="localsafety.E002",
+                )
+            )
+    return errors
+
+
+def check_contract_ownership(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    return ownership_errors(apps.get_models())
