@@ -1,18 +1,58 @@
-"""What every contract page shares: the tab context and the one-form page."""
+"""What every contract page shares: resolving the contract once, the tab context and the
+one-form page."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from localsafety.contracts.access import scope_for
 from localsafety.contracts.models import (
     Contract,
 )
+from localsafety.contracts.selectors import ContractNeed, contract_for
+from localsafety.core.access import require
 from localsafety.core.forms import submit_form
+
+WriteCheck = Literal["manage", "contribute"]
+
+_WRITE_CHECKS: dict[str, Callable[[Any, int], bool]] = {
+    "manage": lambda scope, contract_id: scope.can_manage_contract(contract_id),
+    "contribute": lambda scope, contract_id: scope.can_contribute(contract_id),
+}
+
+
+def contract_view(
+    need: ContractNeed = "page", *, may: WriteCheck | None = None
+) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
+    """Resolve the URL's ``contract_id`` once, through the scope, and call the view with
+    ``contract=`` instead (Sentry's ``ProjectEndpoint.convert_args``).
+
+    ``need`` is the read tier: ``page`` (published or one's own) or ``record`` (members);
+    anyone below it gets 404, as for a contract that does not exist. ``may`` adds a write
+    check on top (``manage``: the lead organisation; ``contribute``: the partners): a person
+    who reaches the contract but may not do this gets 403.
+    """
+    check = _WRITE_CHECKS[may] if may else None
+
+    def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+        @functools.wraps(view)
+        def wrapper(
+            request: HttpRequest, *args: Any, contract_id: int, **kwargs: Any
+        ) -> HttpResponseBase:
+            contract = contract_for(request.user, contract_id, need=need)
+            if check is not None:
+                require(check(scope_for(request.user), contract.pk))
+            return view(request, *args, contract=contract, **kwargs)
+
+        return wrapper
+
+    return decorate
 
 
 def tab_context(request: HttpRequest, contract: Contract, tab: str) -> dict[str, Any]:

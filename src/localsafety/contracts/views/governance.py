@@ -11,21 +11,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from localsafety.contracts import selectors, services
-from localsafety.contracts.access import scope_for
 from localsafety.contracts.forms import (
     BodyMemberForm,
     ChairForm,
 )
 from localsafety.contracts.models import (
     BodyMember,
+    Contract,
 )
-from localsafety.contracts.views.base import form_page, tab_context
-from localsafety.core.access import get_object_for_user, require
+from localsafety.contracts.views.base import contract_view, form_page, tab_context
+from localsafety.core.access import get_object_for_user
 from localsafety.core.http import AuthenticatedHttpRequest
 
 
-def governance(request: HttpRequest, pk: int) -> HttpResponse:
-    contract = selectors.contract_for_page(request.user, pk)
+@contract_view("page")
+def governance(request: HttpRequest, contract: Contract) -> HttpResponse:
     context = tab_context(request, contract, "governance")
     context.update(
         {
@@ -42,9 +42,8 @@ def governance(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def body_member_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    contract = selectors.contract_for_member(request.user, pk)
-    require(scope_for(request.user).can_manage_contract(contract.pk))
+@contract_view("record", may="manage")
+def body_member_add(request: AuthenticatedHttpRequest, contract: Contract) -> HttpResponse:
     form = BodyMemberForm(request.POST, contract_id=contract.pk)
     return form_page(
         request,
@@ -63,21 +62,22 @@ def body_member_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def body_member_remove(request: AuthenticatedHttpRequest, pk: int, member_pk: int) -> HttpResponse:
-    contract = selectors.contract_for_member(request.user, pk)
+@contract_view("record")
+def body_member_remove(
+    request: AuthenticatedHttpRequest, contract: Contract, member_id: int
+) -> HttpResponse:
     member = get_object_for_user(
-        BodyMember.objects.filter(body__contract=contract).select_related("body"), pk=member_pk
+        BodyMember.objects.filter(body__contract=contract).select_related("body"), pk=member_id
     )
     services.body_member_remove(actor=request.user, member=member)
     messages.success(request, _("The member was removed."))
-    return redirect("contracts:governance", pk=contract.pk)
+    return redirect("contracts:governance", contract_id=contract.pk)
 
 
 @login_required
 @require_POST
-def chair_change(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    contract = selectors.contract_for_member(request.user, pk)
-    require(scope_for(request.user).can_manage_contract(contract.pk))
+@contract_view("record", may="manage")
+def chair_change(request: AuthenticatedHttpRequest, contract: Contract) -> HttpResponse:
     form = ChairForm(request.POST)
     return form_page(
         request,

@@ -6,17 +6,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from localsafety.contracts import selectors
 from localsafety.contracts.models import (
+    Contract,
     DecisionAction,
 )
-from localsafety.contracts.views.base import tab_context
+from localsafety.contracts.views.base import contract_view, tab_context
 
 
-def history(request: HttpRequest, pk: int) -> HttpResponse:
+@contract_view("record")
+def history(request: HttpRequest, contract: Contract) -> HttpResponse:
     from localsafety.contracts.history import contract_history
 
-    contract = selectors.contract_for_member(request.user, pk)
     context = tab_context(request, contract, "history")
     entries = contract_history(request.user, contract)
     for entry in entries:

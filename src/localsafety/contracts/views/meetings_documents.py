@@ -17,24 +17,25 @@ from localsafety.contracts.forms import (
     MeetingForm,
 )
 from localsafety.contracts.models import (
+    Contract,
     Stage,
     StageKind,
 )
-from localsafety.contracts.views.base import form_page, tab_context
+from localsafety.contracts.views.base import contract_view, form_page, tab_context
 from localsafety.core.access import get_object_for_user, require
 from localsafety.core.http import AuthenticatedHttpRequest
 
 
-def meetings(request: HttpRequest, pk: int) -> HttpResponse:
-    contract = selectors.contract_for_member(request.user, pk)
+@contract_view("record")
+def meetings(request: HttpRequest, contract: Contract) -> HttpResponse:
     context = tab_context(request, contract, "meetings")
     context["meetings"] = selectors.meetings_for(request.user, contract)
     return render(request, "contracts/meetings.html", context)
 
 
-def meeting_detail(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
-    contract = selectors.contract_for_member(request.user, pk)
-    meeting = get_object_for_user(selectors.meetings_for(request.user, contract), pk=meeting_pk)
+@contract_view("record")
+def meeting_detail(request: HttpRequest, contract: Contract, meeting_id: int) -> HttpResponse:
+    meeting = get_object_for_user(selectors.meetings_for(request.user, contract), pk=meeting_id)
     context = tab_context(request, contract, "meetings")
     context.update(
         {
@@ -51,9 +52,8 @@ def meeting_detail(request: HttpRequest, pk: int, meeting_pk: int) -> HttpRespon
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    contract = selectors.contract_for_member(request.user, pk)
-    require(scope_for(request.user).can_contribute(contract.pk))
+@contract_view("record", may="contribute")
+def meeting_create(request: AuthenticatedHttpRequest, contract: Contract) -> HttpResponse:
     return form_page(
         request,
         contract=contract,
@@ -78,9 +78,11 @@ def meeting_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_edit(request: AuthenticatedHttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
-    contract = selectors.contract_for_member(request.user, pk)
-    meeting = get_object_for_user(selectors.meetings_for(request.user, contract), pk=meeting_pk)
+@contract_view("record")
+def meeting_edit(
+    request: AuthenticatedHttpRequest, contract: Contract, meeting_id: int
+) -> HttpResponse:
+    meeting = get_object_for_user(selectors.meetings_for(request.user, contract), pk=meeting_id)
     require(
         scope_for(request.user).can_write_for_organisation(
             contract.pk, meeting.recorded_by_organisation_id
@@ -123,16 +125,18 @@ def meeting_edit(request: AuthenticatedHttpRequest, pk: int, meeting_pk: int) ->
 
 @login_required
 @require_POST
-def meeting_delete(request: AuthenticatedHttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
-    contract = selectors.contract_for_member(request.user, pk)
-    meeting = get_object_for_user(selectors.meetings_for(request.user, contract), pk=meeting_pk)
+@contract_view("record")
+def meeting_delete(
+    request: AuthenticatedHttpRequest, contract: Contract, meeting_id: int
+) -> HttpResponse:
+    meeting = get_object_for_user(selectors.meetings_for(request.user, contract), pk=meeting_id)
     services.meeting_delete(actor=request.user, meeting=meeting)
     messages.success(request, _("The meeting was deleted."))
-    return redirect("contracts:meetings", pk=contract.pk)
+    return redirect("contracts:meetings", contract_id=contract.pk)
 
 
-def documents(request: HttpRequest, pk: int) -> HttpResponse:
-    contract = selectors.contract_for_member(request.user, pk)
+@contract_view("record")
+def documents(request: HttpRequest, contract: Contract) -> HttpResponse:
     context = tab_context(request, contract, "documents")
     scope = scope_for(request.user)
     docs = list(selectors.documents_for(request.user, contract))
@@ -146,9 +150,8 @@ def documents(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def document_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    contract = selectors.contract_for_member(request.user, pk)
-    require(scope_for(request.user).can_contribute(contract.pk))
+@contract_view("record", may="contribute")
+def document_upload(request: AuthenticatedHttpRequest, contract: Contract) -> HttpResponse:
     form = DocumentForm(request.POST or None, request.FILES or None)
     stage_kind = request.GET.get("stage") or request.POST.get("stage")
     stage: Stage | None = None
@@ -180,8 +183,9 @@ def document_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
-    document = selectors.document_for_user(request.user, pk, document_pk)
+@contract_view("record")
+def document_download(request: HttpRequest, contract: Contract, document_id: int) -> FileResponse:
+    document = get_object_for_user(selectors.documents_for(request.user, contract), pk=document_id)
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,
@@ -194,8 +198,11 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileRe
 
 @login_required
 @require_POST
-def document_delete(request: AuthenticatedHttpRequest, pk: int, document_pk: int) -> HttpResponse:
-    document = selectors.document_for_user(request.user, pk, document_pk)
+@contract_view("record")
+def document_delete(
+    request: AuthenticatedHttpRequest, contract: Contract, document_id: int
+) -> HttpResponse:
+    document = get_object_for_user(selectors.documents_for(request.user, contract), pk=document_id)
     services.document_delete(actor=request.user, document=document)
     messages.success(request, _("The document was removed."))
-    return redirect("contracts:documents", pk=pk)
+    return redirect("contracts:documents", contract_id=contract.pk)

@@ -28,11 +28,12 @@ from localsafety.contracts.forms import (
     SignatoryForm,
 )
 from localsafety.contracts.models import (
+    Contract,
     ContractCategory,
     Signatory,
     StageKind,
 )
-from localsafety.contracts.views.base import form_page, tab_context
+from localsafety.contracts.views.base import contract_view, form_page, tab_context
 from localsafety.core.access import get_object_for_user, require
 from localsafety.core.errors import DomainError
 from localsafety.core.forms import add_service_error, query_without_page
@@ -253,8 +254,8 @@ def contract_map_geojson(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"type": "FeatureCollection", "features": features})
 
 
-def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    contract = selectors.contract_for_page(request.user, pk)
+@contract_view("page")
+def contract_detail(request: HttpRequest, contract: Contract) -> HttpResponse:
     context = tab_context(request, contract, "summary")
 
     def render_body() -> str:
@@ -289,12 +290,12 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "contracts/detail.html", context)
 
 
-def contract_areas_geojson(request: HttpRequest, pk: int) -> HttpResponse:
+@contract_view("page")
+def contract_areas_geojson(request: HttpRequest, contract: Contract) -> HttpResponse:
     import json
 
     from django.http import JsonResponse
 
-    contract = selectors.contract_for_page(request.user, pk)
     features = [
         {
             "type": "Feature",
@@ -347,7 +348,7 @@ def contract_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             add_service_error(form, error)
         else:
             messages.success(request, _("The contract was registered."))
-            return redirect("contracts:detail", pk=contract.pk)
+            return redirect("contracts:detail", contract_id=contract.pk)
     return render(
         request,
         "contracts/form.html",
@@ -357,9 +358,8 @@ def contract_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def contract_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    contract = selectors.contract_for_page(request.user, pk)
-    require(scope_for(request.user).can_manage_contract(contract.pk))
+@contract_view("page", may="manage")
+def contract_edit(request: AuthenticatedHttpRequest, contract: Contract) -> HttpResponse:
     initial = {
         "title": contract.title,
         "category": contract.category,
@@ -399,9 +399,8 @@ def contract_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def axis_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    contract = selectors.contract_for_page(request.user, pk)
-    require(scope_for(request.user).can_manage_contract(contract.pk))
+@contract_view("page", may="manage")
+def axis_create(request: AuthenticatedHttpRequest, contract: Contract) -> HttpResponse:
     return form_page(
         request,
         contract=contract,
@@ -420,9 +419,8 @@ def axis_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def signatory_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    contract = selectors.contract_for_page(request.user, pk)
-    require(scope_for(request.user).can_manage_contract(contract.pk))
+@contract_view("page", may="manage")
+def signatory_add(request: AuthenticatedHttpRequest, contract: Contract) -> HttpResponse:
     return form_page(
         request,
         contract=contract,
@@ -441,9 +439,11 @@ def signatory_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def signatory_remove(request: AuthenticatedHttpRequest, pk: int, signatory_pk: int) -> HttpResponse:
-    contract = selectors.contract_for_page(request.user, pk)
-    signatory = get_object_for_user(Signatory.objects.filter(contract=contract), pk=signatory_pk)
+@contract_view("page")
+def signatory_remove(
+    request: AuthenticatedHttpRequest, contract: Contract, signatory_id: int
+) -> HttpResponse:
+    signatory = get_object_for_user(Signatory.objects.filter(contract=contract), pk=signatory_id)
     services.signatory_remove(actor=request.user, signatory=signatory)
     messages.success(request, _("The signatory was removed."))
-    return redirect("contracts:detail", pk=contract.pk)
+    return redirect("contracts:detail", contract_id=contract.pk)

@@ -17,30 +17,26 @@ from localsafety.contracts.forms import (
     StageSummaryForm,
 )
 from localsafety.contracts.models import (
-    StageKind,
+    Contract,
 )
-from localsafety.contracts.views.base import form_page, tab_context
+from localsafety.contracts.views.base import contract_view, form_page, tab_context
 from localsafety.core.access import get_object_for_user, require
 from localsafety.core.errors import DomainError
 from localsafety.core.forms import add_service_error
 from localsafety.core.http import AuthenticatedHttpRequest
 
 
-def stages(request: HttpRequest, pk: int) -> HttpResponse:
-    contract = selectors.contract_for_page(request.user, pk)
+@contract_view("page")
+def stages(request: HttpRequest, contract: Contract) -> HttpResponse:
     context = tab_context(request, contract, "stages")
     context["stages"] = selectors.contract_stages(contract)
     return render(request, "contracts/stages.html", context)
 
 
 @require_http_methods(["GET", "POST"])
-def stage_detail(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    contract = selectors.contract_for_page(request.user, pk)
-    if kind not in StageKind.values:
-        from django.http import Http404
-
-        raise Http404
-    stage = contract.stages.get(kind=kind)
+@contract_view("page")
+def stage_detail(request: HttpRequest, contract: Contract, kind: str) -> HttpResponse:
+    stage = get_object_for_user(contract.stages.all(), kind=kind)
     actions = services.allowed_actions(request.user, stage)
     form = StageDecisionForm(
         request.POST or None, actions=actions, initial={"version": stage.version}
@@ -67,7 +63,7 @@ def stage_detail(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
                     request,
                     _("Decision recorded: %(action)s.") % {"action": decision.get_action_display()},
                 )
-                return redirect("contracts:stage", pk=contract.pk, kind=kind)
+                return redirect("contracts:stage", contract_id=contract.pk, kind=kind)
     context = tab_context(request, contract, "stages")
     can_edit_summary = (
         scope_for(request.user).can_submit_stage(contract.pk)
@@ -100,8 +96,8 @@ def stage_detail(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def stage_summary(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
-    contract = selectors.contract_for_page(request.user, pk)
+@contract_view("page")
+def stage_summary(request: AuthenticatedHttpRequest, contract: Contract, kind: str) -> HttpResponse:
     stage = get_object_for_user(contract.stages.all(), kind=kind)
     return form_page(
         request,
