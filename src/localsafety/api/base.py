@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from localsafety.contracts.access import scope_for
+from localsafety.organisations.models import User
 
 
 class QualnameAutoSchema(AutoSchema):
@@ -49,6 +50,20 @@ class TwoFactorSatisfied(BasePermission):
             return True
         is_verified = getattr(request._request.user, "is_verified", None)
         return bool(is_verified and is_verified())
+
+
+class AuthenticatedRequest(Request):
+    """The request of a view that lets only signed-in people in: ``user`` is the project's User.
+
+    An annotation only (DRF still builds a plain ``Request``).
+    """
+
+    if TYPE_CHECKING:
+
+        @property
+        def user(self) -> User: ...
+        @user.setter
+        def user(self, value: User) -> None: ...
 
 
 class ApiView(APIView):

@@ -8,7 +8,7 @@ who may do what and raise PermissionDenied (403), DomainError (400) or ConflictE
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from localsafety.api.base import (
     ApiView,
     AuthenticatedApiView,
+    AuthenticatedRequest,
     Pagination,
     lookup_for_input,
     paginated_response,
@@ -296,7 +297,7 @@ class ContractDetailApi(ApiView):
         changes = dict(payload.validated_data)
         expected_version = changes.pop("version")
         services.contract_update(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=cast(User, request.user),  # an anonymous caller is refused by the service
             contract=contract,
             expected_version=expected_version,
             changes=changes,
@@ -370,7 +371,7 @@ class BodyMemberAddApi(AuthenticatedApiView):
         role = serializers.ChoiceField(choices=BodyRole.choices, default=BodyRole.MEMBER)
 
     @extend_schema(request=InputSerializer, responses={201: BodyMemberSerializer})
-    def post(self, request: Request, contract_id: int, body_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, contract_id: int, body_id: int) -> Response:
         contract = visible_contract(request.user, contract_id)
         body = get_object_for_user(GovernanceBody.objects.filter(contract=contract), pk=body_id)
         payload = self.InputSerializer(data=request.data)
@@ -387,7 +388,7 @@ class BodyMemberAddApi(AuthenticatedApiView):
                 "person",
             )
         member = services.body_member_add(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             body=body,
             organisation=organisation,
             person=person,
@@ -401,13 +402,13 @@ class BodyMemberAddApi(AuthenticatedApiView):
 
 class BodyMemberRemoveApi(AuthenticatedApiView):
     @extend_schema(request=None, responses={204: None})
-    def delete(self, request: Request, contract_id: int, member_id: int) -> Response:
+    def delete(self, request: AuthenticatedRequest, contract_id: int, member_id: int) -> Response:
         contract = visible_contract(request.user, contract_id)
         member = get_object_for_user(
             BodyMember.objects.filter(body__contract=contract).select_related("body"),
             pk=member_id,
         )
-        services.body_member_remove(actor=request.user, member=member)  # type: ignore[arg-type]
+        services.body_member_remove(actor=request.user, member=member)
         return Response(status=204)
 
 
@@ -494,14 +495,14 @@ class StageDecideApi(AuthenticatedApiView):
         request=InputSerializer,
         responses={201: OutputSerializer},
     )
-    def post(self, request: Request, contract_id: int, kind: str) -> Response:
+    def post(self, request: AuthenticatedRequest, contract_id: int, kind: str) -> Response:
         contract = visible_contract(request.user, contract_id)
         stage = get_object_for_user(Stage.objects.filter(contract=contract), kind=kind)
         payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         decision = services.stage_decide(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             stage=stage,
             action=data["action"],
             expected_version=data["version"],

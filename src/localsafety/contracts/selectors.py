@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 
@@ -131,6 +131,21 @@ def national_axes() -> QuerySet[Axis]:
     return Axis.objects.national().order_by("position")
 
 
+ContractNeed = Literal["page", "record"]
+
+
+def contract_for(user: Any, contract_id: Any, *, need: ContractNeed) -> Contract:
+    """The contract of a contract-scoped URL, resolved once for pages and API alike; 404 if
+    it is missing or the person may not reach it at this tier.
+
+    ``page``: its public page (published, or one's own); ``record``: its restricted record
+    (meetings, documents, history; members and the national level).
+    """
+    if need == "record":
+        return contract_for_member(user, contract_id)
+    return contract_for_page(user, contract_id)
+
+
 def contract_for_page(user: Any, pk: Any) -> Contract:
     """A contract whose page the person may open (published or their own); 404 otherwise."""
     return get_object_for_user(
@@ -195,19 +210,6 @@ def document_list(user: Any, contract: Contract) -> QuerySet[Document]:
         .filter(contract=contract)
         .select_related("organisation", "uploaded_by", "meeting", "stage")
         .order_by("-uploaded_at")
-    )
-
-
-# Old names, until the views that call them move to the new ones.
-meetings_for = meeting_list
-documents_for = document_list
-
-
-def document_for_user(user: Any, contract_pk: Any, document_pk: Any) -> Document:
-    return get_object_for_user(
-        Document.objects.visible_to(user).select_related("contract"),
-        pk=document_pk,
-        contract_id=contract_pk,
     )
 
 

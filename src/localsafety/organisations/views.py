@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from localsafety.core.access import get_object_for_user, require
 from localsafety.core.errors import DomainError
 from localsafety.core.forms import query_without_page, submit_form
+from localsafety.core.http import AuthenticatedHttpRequest
 from localsafety.organisations import selectors, services
 from localsafety.organisations.access import (
     can_edit_organisation,
@@ -30,7 +31,7 @@ from localsafety.organisations.forms import (
     OrganisationForm,
     UserInviteForm,
 )
-from localsafety.organisations.models import Membership, Organisation, User
+from localsafety.organisations.models import Membership, Organisation
 
 PAGE_SIZE = 25
 
@@ -90,7 +91,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def organisation_create(request: HttpRequest) -> HttpResponse:
+def organisation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(
         can_manage_register(request.user),
         _("Only national users may add organisations to the register."),
@@ -99,7 +100,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     done = submit_form(
         request,
         form,
-        lambda data: services.organisation_create(actor=cast(User, request.user), **data),
+        lambda data: services.organisation_create(actor=request.user, **data),
         success=_("The organisation was added."),
         next_url=lambda organisation: reverse("organisations:detail", args=[organisation.pk]),
     )
@@ -114,7 +115,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = _organisation(request, pk)
     require(can_edit_organisation(request.user, organisation.pk))
     # The form validates a copy, so the service still sees the stored values to compare.
@@ -123,7 +124,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda data: services.organisation_update(
-            actor=cast(User, request.user), organisation=organisation, **data
+            actor=request.user, organisation=organisation, **data
         ),
         success=_("The organisation was saved."),
         next_url=lambda _result: reverse("organisations:detail", args=[organisation.pk]),
@@ -139,7 +140,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+def member_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = _organisation(request, pk)
     require(memberships_for(request.user).can_manage_members(organisation.pk))
     form = MembershipAddForm(request.POST or None)
@@ -147,7 +148,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda data: services.membership_add(
-            actor=cast(User, request.user),
+            actor=request.user,
             organisation=organisation,
             user=data["person"],
             role=data["role"],
@@ -166,7 +167,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def member_invite(request: HttpRequest, pk: int) -> HttpResponse:
+def member_invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = _organisation(request, pk)
     require(memberships_for(request.user).can_manage_members(organisation.pk))
     form = UserInviteForm(request.POST or None)
@@ -174,7 +175,7 @@ def member_invite(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda data: services.user_create(
-            actor=cast(User, request.user),
+            actor=request.user,
             organisation=organisation,
             base_url=request.build_absolute_uri("/"),
             **data,
@@ -205,7 +206,7 @@ def _membership(request: HttpRequest, pk: int, membership_pk: int) -> Membership
 
 @login_required
 @require_POST
-def member_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def member_role(request: AuthenticatedHttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     membership = _membership(request, pk, membership_pk)
     form = MembershipRoleForm(request.POST, prefix=f"m{membership.pk}")
     if not form.is_valid():
@@ -213,7 +214,7 @@ def member_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpRespon
         return redirect("organisations:detail", pk)
     try:
         services.membership_update_role(
-            actor=cast(User, request.user), membership=membership, role=form.cleaned_data["role"]
+            actor=request.user, membership=membership, role=form.cleaned_data["role"]
         )
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -228,10 +229,10 @@ def member_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpRespon
 
 @login_required
 @require_POST
-def member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def member_remove(request: AuthenticatedHttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     membership = _membership(request, pk, membership_pk)
     try:
-        services.membership_remove(actor=cast(User, request.user), membership=membership)
+        services.membership_remove(actor=request.user, membership=membership)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

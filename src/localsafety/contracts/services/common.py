@@ -1,0 +1,55 @@
+"""What the contract services share: touching a contract, refusing, the acting organisation,
+the version check."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from localsafety.contracts.access import scope_for
+from localsafety.contracts.models import (
+    BodyMember,
+    Contract,
+    Stage,
+)
+from localsafety.core.errors import ConflictError
+from localsafety.organisations.models import Organisation, User
+
+
+def contract_touch(contract_id: int) -> None:
+    """Mark a contract as changed: its pages' cached fragments are keyed on ``updated_at``.
+
+    Called by every service that changes something a contract page shows (stages, bodies,
+    members, signatories, axes, zones), so cached pages are never stale.
+    """
+    Contract.objects.filter(pk=contract_id).update(updated_at=timezone.now())
+
+
+def deny(message: str) -> PermissionDenied:
+    return PermissionDenied(message)
+
+
+def organisation_for(actor: User, contract: Contract) -> Organisation | None:
+    """The organisation on whose behalf ``actor`` acts in ``contract`` (first match)."""
+    scope = scope_for(actor)
+    if contract.lead_organisation_id in scope.organisation_ids:
+        return contract.lead_organisation
+    seat_orgs = BodyMember.objects.filter(
+        body__contract=contract, organisation_id__in=scope.organisation_ids
+    ).values_list("organisation_id", flat=True)
+    for org_id in seat_orgs:
+        return Organisation.objects.get(pk=org_id)
+    if scope.organisation_ids:
+        return Organisation.objects.filter(pk__in=scope.organisation_ids).first()
+    return None
+
+
+def check_version(instance: Contract | Stage, expected: int | None) -> None:
+    if expected is not None and instance.version != expected:
+        raise ConflictError(
+            _(
+                "Someone else changed this record while you were working on it. "
+                "Reload the page to see their change, then try again."
+            )
+        )

@@ -1,0 +1,191 @@
+"""Writes for meetings and documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from localsafety.contracts.access import scope_for
+from localsafety.contracts.models import (
+    BodyMember,
+    Contract,
+    Document,
+    DocumentKind,
+    GovernanceBody,
+    Meeting,
+    Stage,
+)
+from localsafety.contracts.services.common import (
+    deny,
+    organisation_for,
+)
+from localsafety.core.audit import create_validated, mark_change, save_fields
+from localsafety.core.errors import DomainError
+from localsafety.core.files import sniff_document
+from localsafety.organisations.models import User
+
+# --- meetings and documents ----------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    actor: User,
+    body: GovernanceBody,
+    held_on: dt.date,
+    agenda: str,
+    decisions: str = "",
+    location: str = "",
+    attendees: Iterable[BodyMember] = (),
+    minutes: UploadedFile | None = None,
+) -> Meeting:
+    contract = body.contract
+    if contract is None:
+        raise DomainError(_("Meetings are recorded for a contract's bodies."))
+    scope = scope_for(actor)
+    if not scope.can_contribute(contract.pk):
+        raise deny(_("Only the contract's partners can record its meetings."))
+    attendee_list = list(attendees)
+    if any(member.body_id != body.pk for member in attendee_list):
+        raise DomainError(_("Attendees must be members of the body that met."), field="attendees")
+    organisation = organisation_for(actor, contract)
+    if organisation is None:
+        raise deny(_("You must belong to an organisation to record a meeting."))
+    meeting = create_validated(
+        Meeting,
+        actor=actor,
+        body=body,
+        contract=contract,
+        held_on=held_on,
+        location=location,
+        agenda=agenda,
+        decisions=decisions,
+        recorded_by_organisation=organisation,
+        created_by=actor,
+    )
+    meeting.attendees.set(attendee_list)
+    if minutes is not None:
+        document_upload(
+            actor=actor,
+            contract=contract,
+            kind=DocumentKind.MINUTES,
+            title=_("Minutes, %(body)s, %(date)s")
+            % {"body": body.name, "date": held_on.isoformat()},
+            upload=minutes,
+            meeting=meeting,
+        )
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(
+    *,
+    actor: User,
+    meeting: Meeting,
+    held_on: dt.date,
+    agenda: str,
+    decisions: str = "",
+    location: str = "",
+    attendees: Iterable[BodyMember] = (),
+) -> Meeting:
+    """Correct a meeting's record: only the organisation that recorded it (or the lead)."""
+    if not scope_for(actor).can_write_for_organisation(
+        meeting.contract_id, meeting.recorded_by_organisation_id
+    ):
+        raise deny(_("Only the organisation that recorded a meeting can change it."))
+    attendee_list = list(attendees)
+    if any(member.body_id != meeting.body_id for member in attendee_list):
+        raise DomainError(_("Attendees must be members of the body that met."), field="attendees")
+    meeting.held_on = held_on
+    meeting.agenda = agenda
+    meeting.decisions = decisions
+    meeting.location = location
+    save_fields(
+        meeting, ["held_on", "agenda", "decisions", "location"], actor=actor, reason="edited"
+    )
+    meeting.attendees.set(attendee_list)
+    return meeting
+
+
+@transaction.atomic
+def meeting_delete(*, actor: User, meeting: Meeting) -> None:
+    if not scope_for(actor).can_write_for_organisation(
+        meeting.contract_id, meeting.recorded_by_organisation_id
+    ):
+        raise deny(_("Only the organisation that recorded a meeting can delete it."))
+    mark_change(meeting, actor=actor, reason="deleted")
+    meeting.delete()
+
+
+@transaction.atomic
+def document_upload(
+    *,
+    actor: User,
+    contract: Contract,
+    kind: str,
+    title: str,
+    upload: UploadedFile,
+    meeting: Meeting | None = None,
+    stage: Stage | None = None,
+) -> Document:
+    """Store a document after checking its size and its real type from the bytes."""
+    if not scope_for(actor).can_contribute(contract.pk):
+        raise deny(_("Only the contract's partners can add documents."))
+    size = upload.size or 0
+    if size > settings.LOCALSAFETY_MAX_DOCUMENT_BYTES:
+        raise DomainError(
+            _("The file is %(size)s MB; the limit is %(limit)s MB.")
+            % {
+                "size": round(size / 1e6, 1),
+                "limit": round(settings.LOCALSAFETY_MAX_DOCUMENT_BYTES / 1e6),
+            },
+            field="file",
+        )
+    if size == 0:
+        raise DomainError(_("The file is empty."), field="file")
+    head = upload.read(8192)
+    upload.seek(0)
+    content_type = sniff_document(head, upload)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    organisation = organisation_for(actor, contract)
+    if organisation is None:
+        raise deny(_("You must belong to an organisation to add documents."))
+    document = Document(
+        contract=contract,
+        kind=kind,
+        title=title,
+        original_name=(upload.name or "document")[-255:],
+        content_type=content_type,
+        size=size,
+        sha256=digest.hexdigest(),
+        organisation=organisation,
+        meeting=meeting,
+        stage=stage,
+        uploaded_by=actor,
+    )
+    document.file.save(upload.name or "document", upload, save=False)
+    document.full_clean()
+    mark_change(document, actor=actor, reason="uploaded")
+    document.save()
+    return document
+
+
+@transaction.atomic
+def document_delete(*, actor: User, document: Document) -> None:
+    if not scope_for(actor).can_write_for_organisation(
+        document.contract_id, document.organisation_id
+    ):
+        raise deny(_("Only the organisation that added a document can remove it."))
+    mark_change(document, actor=actor, reason="deleted")
+    stored = document.file
+    document.delete()
+    transaction.on_commit(lambda: stored.delete(save=False))
