@@ -6,3 +6,11 @@ class ContractsConfig(AppConfig):
     name = "localsafety.contracts"
     label = "contracts"
     verbose_name = _("Contracts")
+
+    def ready(self) -> None:
+        from localsafety.contracts.zones import on_zones_changed
+        from localsafety.territory.models import Area
+        from localsafety.territory.signals import zones_changed
+
+        # The territory says when a contract's zones changed; the contract's pages move on.
+        zones_changed.connect(on_zones_changed, sender=Area, dispatch_uid="contracts.zones_changed")
