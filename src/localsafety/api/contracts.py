@@ -2,7 +2,8 @@
 
 Reads go through ``Contract.objects.visible_to`` (published or one's own) and, for the
 restricted record (people's names, decisions), ``scope.can_read_contract`` — the same rule
-as ``Contract.objects.accessible_to``. Writes go through ``contracts.services``, which check
+as ``Contract.objects.visible_to(user, Need.RECORD)``. Writes go through
+``contracts.services``, which check
 who may do what and raise PermissionDenied (403), DomainError (400) or ConflictError (409).
 """
 

@@ -1,7 +1,8 @@
 """A contract's restricted record: meetings, documents and change history.
 
 Only the contract's members (and the national level) read these: the contract is looked up
-through ``Contract.objects.accessible_to``, so anyone else gets 404 for reads and writes alike.
+through ``Contract.objects.visible_to(user, Need.RECORD)``, so anyone else gets 404 for
+reads and writes alike.
 """
 
 from __future__ import annotations

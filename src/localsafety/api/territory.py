@@ -13,13 +13,14 @@ from rest_framework.response import Response
 
 from localsafety.api.base import ApiView, Pagination, flag, paginated_response
 from localsafety.api.serializers import AreaRefSerializer
+from localsafety.contracts.zones import areas_visible_to
 from localsafety.core.access import get_object_for_user
-from localsafety.territory.models import Area, AreaKind
+from localsafety.territory.models import AreaKind
 
 
 def _areas_for(user: Any) -> Any:
     return (
-        Area.objects.visible_to(user)
+        areas_visible_to(user)
         .defer("geometry")
         .annotate(boundary_loaded=ExpressionWrapper(~Q(geometry=""), output_field=BooleanField()))
     )
@@ -117,7 +118,7 @@ class AreaDetailApi(ApiView):
         if with_geometry:
             areas = areas.defer(None)
         area = get_object_for_user(areas, pk=area_id)
-        area.children_count = Area.objects.visible_to(request.user).filter(parent=area).count()
+        area.children_count = areas_visible_to(request.user).filter(parent=area).count()
         area.population_rows = list(area.populations.order_by("year"))
         area.geometry_json = json.loads(area.geometry) if with_geometry and area.geometry else None
         return Response(self.OutputSerializer(area).data)

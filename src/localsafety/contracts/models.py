@@ -57,10 +57,6 @@ class ContractQuerySet(models.QuerySet["Contract"]):
             contract_condition(user, Need(need), contract_id="pk", published="is_published")
         )
 
-    def accessible_to(self, user: Any) -> ContractQuerySet:
-        """Being retired: ``visible_to(user, Need.RECORD)``."""
-        return self.visible_to(user, Need.RECORD)
-
 
 class Contract(OriginMixin):
     title = models.CharField(_("title"), max_length=250)

@@ -12,7 +12,8 @@ from typing import Any
 import rules
 
 from localsafety.contracts.access import scope_for
-from localsafety.organisations.access import IS_NATIONAL_RULE
+from localsafety.core.access import IS_NATIONAL_RULE
+from localsafety.territory.access import IMPORTS_ZONES_RULE, READS_ZONE_IMPORTS_RULE
 
 
 @rules.predicate
@@ -63,3 +64,6 @@ rules.add_perm("contracts.decide_stage", decides_stages)
 rules.add_perm("contracts.submit_stage", submits_stages)
 rules.add_perm("organisations.view_members", reads_a_contract_of)
 rules.add_rule(IS_NATIONAL_RULE, sits_on_the_national_commission)
+# The territory asks these about a contract's zones (it may not import contracts).
+rules.add_rule(IMPORTS_ZONES_RULE, manages_contract)
+rules.add_rule(READS_ZONE_IMPORTS_RULE, reads_contract)

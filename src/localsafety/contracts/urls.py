@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from localsafety.contracts import views
 
@@ -59,4 +59,5 @@ urlpatterns = [
         name="document_delete",
     ),
     path("<int:contract_id>/history/", views.history, name="history"),
+    path("<int:contract_id>/zones/", include("localsafety.contracts.zone_urls")),
 ]

@@ -19,6 +19,10 @@ M = TypeVar("M", bound=Model)
 
 ACCESS_CACHE_ATTR = "_localsafety_access"
 
+# The django-rules rule that answers "is this person a national user?" (the Interministerial
+# Commission, superusers). ``contracts`` registers it; the layers below ask it by name.
+IS_NATIONAL_RULE = "localsafety.is_national"
+
 
 def get_object_for_user(queryset: QuerySet[M], **lookup: Any) -> M:
     """Fetch one row from an already access-filtered queryset; 404 if missing or not yours."""

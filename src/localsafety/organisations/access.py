@@ -15,10 +15,8 @@ from typing import Any
 
 from rules import rulesets
 
-from localsafety.core.access import access_cache, forget_access
+from localsafety.core.access import IS_NATIONAL_RULE, access_cache, forget_access
 from localsafety.organisations.models import POLICE_KINDS, OrganisationKind
-
-IS_NATIONAL_RULE = "localsafety.is_national"
 
 
 @dataclass(frozen=True)

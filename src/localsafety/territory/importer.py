@@ -38,6 +38,7 @@ from localsafety.core.models import DataOrigin
 from localsafety.territory import geometry as geo
 from localsafety.territory.codes import DISTRICT_NAMES, is_dico, is_dicofre, normalise_code
 from localsafety.territory.models import Area, AreaKind
+from localsafety.territory.signals import zones_changed
 
 ProgressCallback = Callable[[int, str], None]
 
@@ -358,12 +359,12 @@ def _check_features(
                 kind=AreaKind.MUNICIPALITY, owner_contract__isnull=True, code__in=wanted
             )
         }
-    contract_municipalities: list[Area] = []
+    within: list[Area] = []
     if kind == AreaKind.ZONE:
         if contract is None:
             problems.add(_("Zones belong to a contract: choose the contract."), field_name="")
             return records, parents
-        contract_municipalities = _contract_municipalities(contract)
+        within = contract_municipalities(contract)
 
     seen: dict[str, str] = {}
     for feature in features:
@@ -427,7 +428,7 @@ def _check_features(
                 )
                 continue
             if geometry is not None:
-                zone_parent = choose_zone_parent(contract_municipalities, geometry)
+                zone_parent = choose_zone_parent(within, geometry)
                 if zone_parent is None:
                     problems.add(
                         _("The zone lies outside the contract's municipalities."),
@@ -452,7 +453,8 @@ def _check_features(
     return records, parents
 
 
-def _contract_municipalities(contract: Any) -> list[Area]:
+def contract_municipalities(contract: Any) -> list[Area]:
+    """The municipalities a contract covers (its own and any in its areas): zones lie inside."""
     chosen = {contract.municipality_id: contract.municipality}
     for area in contract.areas.filter(kind=AreaKind.MUNICIPALITY):
         chosen[area.pk] = area
@@ -522,6 +524,9 @@ def import_areas(
     report(70, _("Storing %(count)s areas") % {"count": len(records)})
     result = _store(records, parents, kind=kind, contract=contract, actor=actor, file_label=label)
     result.features = len(features)
+    if kind == AreaKind.ZONE and contract is not None:
+        # The contract's pages show its zones: let its app move their cache generation.
+        zones_changed.send(sender=Area, contract_id=contract.pk)
     report(100, _("Done"))
     return result
 

@@ -6,8 +6,6 @@ shapely reads it for checks and maps draw it directly.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -15,9 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from localsafety.core.models import OriginMixin
-
-if TYPE_CHECKING:
-    from localsafety.organisations.models import User
 
 
 class AreaKind(models.TextChoices):
@@ -40,13 +35,12 @@ KIND_DEPTH = {
 
 
 class AreaQuerySet(models.QuerySet["Area"]):
-    def visible_to(self, user: User | Any) -> AreaQuerySet:
-        """Official areas are public; a contract's zones follow the contract's visibility."""
-        from localsafety.contracts.models import Contract
+    def official(self) -> AreaQuerySet:
+        """The official reference areas (country to parish): public, the same for everyone.
 
-        official = Q(owner_contract__isnull=True)
-        visible_contracts = Contract.objects.visible_to(user).values("pk")
-        return self.filter(official | Q(owner_contract__in=visible_contracts))
+        A contract's own zones are not official; who may see them is decided by ``contracts``.
+        """
+        return self.filter(owner_contract__isnull=True).exclude(kind=AreaKind.ZONE)
 
     def municipalities(self) -> AreaQuerySet:
         return self.filter(kind=AreaKind.MUNICIPALITY)

@@ -1,17 +1,22 @@
-"""Reads for the territory pages, always through access-filtered querysets."""
+"""Reads for the territory pages: the official areas (public) and boundary imports.
+
+A contract's zones are read in ``contracts.zones``: what a contract decides (its visibility
+and so its zones') lives there.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
 from django.urls import reverse
 
-from localsafety.contracts.access import scope_for
-from localsafety.contracts.models import Contract
+from localsafety.core.access import get_object_for_user
+from localsafety.territory.access import can_read_import, is_national
 from localsafety.territory.models import Area, AreaImport, AreaKind, AreaPopulation
 
 OFFICIAL_KINDS = {
@@ -24,11 +29,12 @@ OFFICIAL_KINDS = {
 
 
 def municipalities_for_list(
-    user: Any, *, query: str = "", district: Area | None = None, region: str = ""
+    *, query: str = "", district: Area | None = None, region: str = ""
 ) -> QuerySet[Area]:
+    """Official municipalities with their latest population (public: no viewer needed)."""
     latest = AreaPopulation.objects.filter(area=OuterRef("pk")).order_by("-year")
     municipalities = (
-        Area.objects.visible_to(user)
+        Area.objects.official()
         .municipalities()
         .select_related("parent")
         .annotate(
@@ -44,33 +50,6 @@ def municipalities_for_list(
     if region:
         municipalities = municipalities.filter(nuts2_code=region)
     return municipalities
-
-
-def contract_counts(user: Any, area_ids: list[int]) -> dict[int, int]:
-    """Number of contracts the user may see that cover each area (its own or in its areas)."""
-    visible = Contract.objects.visible_to(user)
-    pairs: set[tuple[int, int]] = set(
-        visible.filter(municipality_id__in=area_ids).values_list("municipality_id", "pk")
-    )
-    through = Contract.areas.through
-    pairs |= set(
-        through.objects.filter(area_id__in=area_ids, contract__in=visible).values_list(
-            "area_id", "contract_id"
-        )
-    )
-    counts: dict[int, int] = defaultdict(int)
-    for area_id, _contract_id in pairs:
-        counts[area_id] += 1
-    return dict(counts)
-
-
-def contracts_covering(user: Any, area: Area) -> QuerySet[Contract]:
-    return (
-        Contract.objects.visible_to(user)
-        .filter(Q(municipality=area) | Q(areas=area))
-        .distinct()
-        .order_by("title")
-    )
 
 
 def reference_counts() -> list[dict[str, Any]]:
@@ -92,51 +71,51 @@ def reference_counts() -> list[dict[str, Any]]:
 
 
 def area_imports_visible_to(user: Any) -> QuerySet[AreaImport]:
-    """National users see every import; others their own and their contracts' zone imports."""
-    scope = scope_for(user)
+    """The imports a person may list: national users every one, others their own uploads.
+
+    A contract's members may also open the zone imports of their contract one by one
+    (``area_import_for``); which contracts those are is decided by ``contracts``' rules.
+    """
     imports = AreaImport.objects.select_related("uploaded_by", "contract")
-    if not scope.authenticated:
+    if not getattr(user, "is_authenticated", False):
         return imports.none()
-    if scope.can_manage_reference_data:
+    if is_national(user):
         return imports
-    return imports.filter(
-        Q(uploaded_by=user) | Q(contract_id__in=scope.lead_contract_ids | scope.member_contract_ids)
-    )
+    return imports.filter(uploaded_by=user)
 
 
-def contract_zones(user: Any, contract: Contract) -> QuerySet[Area]:
-    return (
-        Area.objects.visible_to(user)
-        .filter(kind=AreaKind.ZONE, owner_contract=contract)
-        .select_related("parent", "owner_contract")
-        .order_by("name")
+def area_import_for(user: Any, pk: int) -> AreaImport:
+    """One import for its progress page; 404 for "missing" and "not yours" alike."""
+    if not getattr(user, "is_authenticated", False):
+        raise Http404
+    area_import = get_object_for_user(
+        AreaImport.objects.select_related("uploaded_by", "contract"), pk=pk
     )
+    if not can_read_import(user, area_import):
+        raise Http404
+    return area_import
 
 
 # --- GeoJSON ---------------------------------------------------------------------------
 
 
-def geojson_queryset(user: Any, *, ids: list[int], kind: str, contract_id: int | None) -> Any:
-    areas = Area.objects.visible_to(user).select_related("parent", "owner_contract")
+def geojson_queryset(*, ids: list[int], kind: str, contract_id: int | None) -> Any:
+    """Official areas only: a contract's zones have their own GeoJSON in ``contracts``."""
+    areas = Area.objects.official().select_related("parent")
     if ids:
         areas = areas.filter(pk__in=ids)
     if kind:
         areas = areas.filter(kind=kind)
     if contract_id is not None:
-        areas = areas.filter(owner_contract_id=contract_id)
+        # Asked for a contract's zones: none of them is official.
+        areas = areas.none()
     return areas.order_by("kind", "name", "pk")
 
 
-def geojson_is_public(*, ids: list[int], kind: str, contract_id: int | None) -> bool:
-    """True when the answer can only hold official areas, the same for everyone."""
-    return bool(kind in OFFICIAL_KINDS and not ids and contract_id is None)
-
-
-def geojson_etag(user: Any, areas: QuerySet[Area], *, public: bool, query: str) -> str:
+def geojson_etag(areas: QuerySet[Area], *, query: str) -> str:
+    """The answer holds official areas only, the same for everyone: no viewer in the tag."""
     summary = areas.aggregate(count=Count("pk"), last=Max("updated_at"), top=Max("pk"))
-    viewer = "" if public else repr(sorted(scope_for(user).member_contract_ids))
-    viewer += "" if public else repr(scope_for(user).is_national)
-    text = f"{query}|{summary['count']}|{summary['last']}|{summary['top']}|{viewer}"
+    text = f"{query}|{summary['count']}|{summary['last']}|{summary['top']}"
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
@@ -145,42 +124,42 @@ def area_url(area: Area) -> str:
         return reverse("territory:municipality_detail", args=[area.code])
     if area.kind == AreaKind.PARISH and area.parent is not None:
         return reverse("territory:municipality_detail", args=[area.parent.code])
-    if area.kind == AreaKind.ZONE and area.owner_contract_id:
-        return reverse("territory:zone_list", args=[area.owner_contract_id])
     return ""
 
 
 def area_properties(area: Area) -> dict[str, Any]:
-    properties: dict[str, Any] = {
+    return {
         "id": area.pk,
         "code": area.code,
         "name": area.name,
         "kind": area.kind,
         "url": area_url(area),
     }
-    if area.kind == AreaKind.ZONE and area.owner_contract is not None:
-        properties["category"] = area.owner_contract.category
-    return properties
 
 
-def feature_collection_text(areas: Any) -> str:
+PropertiesFor = Callable[[Area], dict[str, Any]]
+
+
+def feature_collection_text(areas: Any, properties_for: PropertiesFor = area_properties) -> str:
     """A FeatureCollection built from the stored GeoJSON text without re-parsing it."""
     parts = []
     for area in areas:
-        properties = json.dumps(area_properties(area), ensure_ascii=False)
+        properties = json.dumps(properties_for(area), ensure_ascii=False)
         geometry = area.geometry or "null"
         parts.append(f'{{"type":"Feature","properties":{properties},"geometry":{geometry}}}')
     return '{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}"
 
 
-def feature_collection(areas: Any) -> dict[str, Any]:
+def feature_collection(
+    areas: Any, properties_for: PropertiesFor = area_properties
+) -> dict[str, Any]:
     """The same as a dict, for Django's json_script on a page."""
     return {
         "type": "FeatureCollection",
         "features": [
             {
                 "type": "Feature",
-                "properties": area_properties(area),
+                "properties": properties_for(area),
                 "geometry": json.loads(area.geometry) if area.geometry else None,
             }
             for area in areas

@@ -1,4 +1,8 @@
-"""Writes for the territory: boundary uploads (run in the background) and contract zones."""
+"""Writes for the territory: boundary uploads (run in the background) and reference loading.
+
+A contract's zones are drawn, changed and deleted in ``contracts.zones``; their uploads come
+through ``area_import_create`` here, with the contract as an opaque object.
+"""
 
 from __future__ import annotations
 
@@ -10,36 +14,21 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import ProtectedError
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from localsafety.contracts.access import scope_for
-from localsafety.contracts.models import Contract
-from localsafety.contracts.services import contract_touch
-from localsafety.core.audit import create_validated, mark_change, save_fields
+from localsafety.core.audit import create_validated
 from localsafety.core.errors import DomainError, ImportRefused
-from localsafety.core.models import DataOrigin
-from localsafety.territory import geometry as geo
+from localsafety.territory.access import can_import, is_national
 from localsafety.territory.importer import (
     IMPORTABLE_KINDS,
     SHAPEFILE_ZIP,
-    _contract_municipalities,
-    choose_zone_parent,
     import_areas,
     sniff_geo_bytes,
 )
-from localsafety.territory.models import Area, AreaImport, AreaKind, ImportStatus
+from localsafety.territory.models import AreaImport, AreaKind, ImportStatus
 from localsafety.territory.reference import load_reference
 
 logger = logging.getLogger(__name__)
-
-
-def can_import(actor: Any, *, kind: str, contract: Contract | None) -> bool:
-    scope = scope_for(actor)
-    if kind == AreaKind.ZONE:
-        return contract is not None and scope.can_manage_contract(contract.pk)
-    return scope.can_manage_reference_data
 
 
 # --- boundary uploads ------------------------------------------------------------------
@@ -51,11 +40,15 @@ def area_import_create(
     actor: Any,
     uploaded_file: UploadedFile,
     kind: str,
-    contract: Contract | None = None,
+    contract: Any = None,
     code_field: str = "",
     name_field: str = "",
 ) -> AreaImport:
-    """Store the upload and queue the import (after commit); the task does the work."""
+    """Store the upload and queue the import (after commit); the task does the work.
+
+    Official boundaries are national users' to import; a contract's zones (``contract`` is
+    opaque here) whoever the contract's rules allow (``territory.access.can_import``).
+    """
     if kind not in IMPORTABLE_KINDS:
         raise DomainError(_("Choose municipalities, parishes or zones."), field="kind")
     if kind == AreaKind.ZONE and contract is None:
@@ -164,138 +157,6 @@ def area_import_run(*, import_id: int) -> None:
 
 def reference_load(*, actor: Any) -> dict[str, Any]:
     """Load the official territory from the configured folder (national users only)."""
-    if not scope_for(actor).can_manage_reference_data:
+    if not is_national(actor):
         raise PermissionDenied(_("Only national users manage reference data."))
     return load_reference(Path(settings.LOCALSAFETY_REFERENCE_DIR), actor=actor)
-
-
-# --- contract zones --------------------------------------------------------------------
-
-
-def _require_zone_manager(actor: Any, contract: Contract) -> None:
-    if not scope_for(actor).can_manage_contract(contract.pk):
-        raise PermissionDenied(_("Only the contract's lead organisation manages its zones."))
-
-
-def _zone_shape(geometry_geojson: str) -> Any:
-    try:
-        return geo.parse_geojson(geometry_geojson)
-    except geo.GeometryError as exc:
-        raise DomainError(str(exc), field="geometry") from exc
-
-
-def _zone_code(contract: Contract, code: str, name: str, *, exclude_pk: int | None) -> str:
-    base = (code.strip() or slugify(name) or "zone")[:40]
-    if code.strip():
-        clash = Area.objects.filter(owner_contract=contract, code=base)
-        if exclude_pk:
-            clash = clash.exclude(pk=exclude_pk)
-        if clash.exists():
-            raise DomainError(_("This contract already has a zone with that code."), field="code")
-        return base
-    taken = set(
-        Area.objects.filter(owner_contract=contract, code__startswith=base[:36])
-        .exclude(pk=exclude_pk or 0)
-        .values_list("code", flat=True)
-    )
-    candidate, number = base, 2
-    while candidate in taken:
-        candidate = f"{base[:36]}-{number}"
-        number += 1
-    return candidate
-
-
-def _zone_values(contract: Contract, shape: Any) -> dict[str, Any]:
-    parent = choose_zone_parent(_contract_municipalities(contract), shape)
-    if parent is None:
-        raise DomainError(
-            _("The zone lies outside the contract's municipalities."), field="geometry"
-        )
-    lat, lon = geo.label_point(shape)
-    return {
-        "parent": parent,
-        "geometry": geo.to_geojson_text(shape),
-        "bbox": geo.bbox_text(shape),
-        "label_lat": lat,
-        "label_lon": lon,
-        "area_km2": geo.area_km2(shape),
-    }
-
-
-@transaction.atomic
-def zone_create(
-    *,
-    actor: Any,
-    contract: Contract,
-    name: str,
-    code: str = "",
-    geometry_geojson: str,
-    description: str = "",
-) -> Area:
-    """A zone the contract defines (an estate, a neighbourhood), drawn or uploaded."""
-    _require_zone_manager(actor, contract)
-    if not name.strip():
-        raise DomainError(_("A zone needs a name."), field="name")
-    shape = _zone_shape(geometry_geojson)
-    zone = create_validated(
-        Area,
-        actor=actor,
-        reason="zone created",
-        kind=AreaKind.ZONE,
-        owner_contract=contract,
-        code=_zone_code(contract, code, name, exclude_pk=None),
-        name=name.strip(),
-        description=description.strip(),
-        data_origin=DataOrigin.ENTERED,
-        **_zone_values(contract, shape),
-    )
-    # A zone the contract defines is part of the territory it covers.
-    contract.areas.add(zone)
-    contract_touch(contract.pk)
-    return zone
-
-
-@transaction.atomic
-def zone_update(
-    *,
-    actor: Any,
-    zone: Area,
-    name: str,
-    code: str = "",
-    geometry_geojson: str = "",
-    description: str = "",
-) -> Area:
-    """Rename, redescribe or redraw a zone (an empty geometry keeps the current boundary)."""
-    contract = zone.owner_contract
-    if zone.kind != AreaKind.ZONE or contract is None:
-        raise DomainError(_("Only contract zones can be changed here."))
-    _require_zone_manager(actor, contract)
-    if not name.strip():
-        raise DomainError(_("A zone needs a name."), field="name")
-    zone.name = name.strip()
-    zone.description = description.strip()
-    zone.code = _zone_code(contract, code or zone.code, name, exclude_pk=zone.pk)
-    fields = ["name", "description", "code", "updated_at"]
-    if geometry_geojson.strip():
-        for key, value in _zone_values(contract, _zone_shape(geometry_geojson)).items():
-            setattr(zone, key, value)
-        fields += ["parent", "geometry", "bbox", "label_lat", "label_lon", "area_km2"]
-    save_fields(zone, fields, actor=actor, reason="zone changed")
-    contract_touch(contract.pk)
-    return zone
-
-
-@transaction.atomic
-def zone_delete(*, actor: Any, zone: Area) -> None:
-    contract = zone.owner_contract
-    if zone.kind != AreaKind.ZONE or contract is None:
-        raise DomainError(_("Only contract zones can be deleted here."))
-    _require_zone_manager(actor, contract)
-    mark_change(zone, actor=actor, reason="zone deleted")
-    try:
-        zone.delete()
-    except ProtectedError as exc:
-        raise DomainError(
-            _("This zone is used by other records (data, measures) and cannot be deleted.")
-        ) from exc
-    contract_touch(contract.pk)

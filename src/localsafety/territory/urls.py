@@ -10,10 +10,5 @@ urlpatterns = [
     path("reference/load/", views.reference_load, name="reference_load"),
     path("imports/new/", views.import_new, name="import_new"),
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
-    path("contracts/<int:contract_id>/zones/", views.zone_list, name="zone_list"),
-    path("contracts/<int:contract_id>/zones/new/", views.zone_create, name="zone_create"),
-    path("contracts/<int:contract_id>/zones/upload/", views.zone_upload, name="zone_upload"),
-    path("zones/<int:pk>/edit/", views.zone_edit, name="zone_edit"),
-    path("zones/<int:pk>/delete/", views.zone_delete, name="zone_delete"),
     path("areas.geojson", views.areas_geojson, name="areas_geojson"),
 ]

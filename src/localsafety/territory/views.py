@@ -1,8 +1,11 @@
-"""Territory pages: thin views over selectors (reads) and services (writes)."""
+"""Territory pages: the official areas, reference data and boundary imports.
+
+Thin views over selectors (reads) and services (writes). A contract's zones have their pages
+in ``contracts`` (``contracts.zone_views``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -11,18 +14,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_http_methods, require_POST, require_safe
 
-from localsafety.contracts.access import scope_for
-from localsafety.contracts.models import Contract
 from localsafety.core.access import get_object_for_user, require
 from localsafety.core.errors import DomainError
-from localsafety.core.forms import add_service_error, query_without_page, submit_form
+from localsafety.core.forms import add_service_error, query_without_page
 from localsafety.territory import selectors, services
-from localsafety.territory.forms import AreaImportForm, MunicipalityFilterForm, ZoneForm
+from localsafety.territory.access import is_national
+from localsafety.territory.forms import AreaImportForm, MunicipalityFilterForm
 from localsafety.territory.models import Area, AreaKind, ImportStatus
 from localsafety.territory.reference import reference_folder_status
 
@@ -41,12 +42,10 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
             "district": form.cleaned_data["district"],
             "region": form.cleaned_data["region"],
         }
-    municipalities = selectors.municipalities_for_list(request.user, **filters)
+    municipalities = selectors.municipalities_for_list(**filters)
     page = Paginator(municipalities, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The contracts column is filled by the contracts app's template tag (one call per page).
     rows = list(page.object_list)
-    counts = selectors.contract_counts(request.user, [area.pk for area in rows])
-    for area in rows:
-        area.contract_count = counts.get(area.pk, 0)
     return render(
         request,
         "territory/municipality_list.html",
@@ -61,10 +60,9 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
 
 
 def municipality_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """An official municipality; the contracts and zones in it are drawn by ``contracts``' tags."""
     municipality = get_object_for_user(
-        Area.objects.visible_to(request.user)
-        .municipalities()
-        .select_related("parent__parent__parent"),
+        Area.objects.official().municipalities().select_related("parent__parent__parent"),
         code=code,
     )
     parents = []
@@ -72,12 +70,6 @@ def municipality_detail(request: HttpRequest, code: str) -> HttpResponse:
     while ancestor is not None:
         parents.append(ancestor)
         ancestor = ancestor.parent
-    zones = list(
-        Area.objects.visible_to(request.user)
-        .filter(kind=AreaKind.ZONE, parent=municipality)
-        .select_related("owner_contract", "parent")
-        .order_by("name")
-    )
     return render(
         request,
         "territory/municipality_detail.html",
@@ -88,9 +80,6 @@ def municipality_detail(request: HttpRequest, code: str) -> HttpResponse:
             "parishes": municipality.children.filter(
                 kind=AreaKind.PARISH, owner_contract__isnull=True
             ).order_by("name"),
-            "contracts": selectors.contracts_covering(request.user, municipality),
-            "zones": zones,
-            "map_features": selectors.feature_collection([municipality, *zones]),
             "nav": "territory",
         },
     )
@@ -101,10 +90,7 @@ def municipality_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def reference(request: HttpRequest) -> HttpResponse:
-    require(
-        scope_for(request.user).can_manage_reference_data,
-        _("Only national users manage reference data."),
-    )
+    require(is_national(request.user), _("Only national users manage reference data."))
     return render(
         request,
         "territory/reference.html",
@@ -143,16 +129,18 @@ def reference_load(request: HttpRequest) -> HttpResponse:
 # --- boundary uploads ------------------------------------------------------------------
 
 
-def _upload(request: HttpRequest, contract: Contract | None) -> HttpResponse:
-    zone = contract is not None
-    form = AreaImportForm(request.POST or None, request.FILES or None, zone=zone)
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_new(request: HttpRequest) -> HttpResponse:
+    """Official boundaries (national users); a contract's zones are uploaded from its pages."""
+    require(is_national(request.user), _("Only national users import official boundaries."))
+    form = AreaImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             area_import = services.area_import_create(
                 actor=request.user,
                 uploaded_file=form.cleaned_data["file"],
-                kind=AreaKind.ZONE if zone else form.cleaned_data["kind"],
-                contract=contract,
+                kind=form.cleaned_data["kind"],
                 code_field=form.cleaned_data["code_field"],
                 name_field=form.cleaned_data["name_field"],
             )
@@ -160,34 +148,12 @@ def _upload(request: HttpRequest, contract: Contract | None) -> HttpResponse:
             add_service_error(form, exc)
         else:
             return redirect("territory:import_detail", pk=area_import.pk)
-    return render(
-        request,
-        "territory/import_form.html",
-        {"form": form, "contract": contract, "nav": "territory" if zone else "reference"},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def import_new(request: HttpRequest) -> HttpResponse:
-    require(
-        scope_for(request.user).can_manage_reference_data,
-        _("Only national users import official boundaries."),
-    )
-    return _upload(request, None)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def zone_upload(request: HttpRequest, contract_id: int) -> HttpResponse:
-    contract = get_object_for_user(Contract.objects.accessible_to(request.user), pk=contract_id)
-    require(scope_for(request.user).can_manage_contract(contract.pk))
-    return _upload(request, contract)
+    return render(request, "territory/import_form.html", {"form": form, "nav": "reference"})
 
 
 @login_required
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    area_import = get_object_for_user(selectors.area_imports_visible_to(request.user), pk=pk)
+    area_import = selectors.area_import_for(request.user, pk)
     context = {
         "area_import": area_import,
         "in_progress": area_import.status in (ImportStatus.QUEUED, ImportStatus.RUNNING),
@@ -196,167 +162,6 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if getattr(request, "htmx", False):
         return render(request, "territory/includes/import_status.html", context)
     return render(request, "territory/import_detail.html", context)
-
-
-# --- contract zones --------------------------------------------------------------------
-
-
-def _member_contract(request: HttpRequest, contract_id: int) -> Contract:
-    """Zones are managed on the contract's restricted record: members (and national) only."""
-    return get_object_for_user(
-        Contract.objects.accessible_to(request.user).select_related("municipality"),
-        pk=contract_id,
-    )
-
-
-def _context_layer_url(contract: Contract) -> str:
-    ids = {
-        contract.municipality_id,
-        *contract.areas.filter(kind=AreaKind.MUNICIPALITY).values_list("pk", flat=True),
-    }
-    return reverse("territory:areas_geojson") + "?ids=" + ",".join(str(pk) for pk in sorted(ids))
-
-
-@login_required
-def zone_list(request: HttpRequest, contract_id: int) -> HttpResponse:
-    contract = _member_contract(request, contract_id)
-    zones = list(selectors.contract_zones(request.user, contract))
-    municipality = contract.municipality
-    return render(
-        request,
-        "territory/zone_list.html",
-        {
-            "contract": contract,
-            "zones": zones,
-            "can_manage": scope_for(request.user).can_manage_contract(contract.pk),
-            "map_features": selectors.feature_collection(
-                [municipality, *zones] if municipality.geometry else zones
-            ),
-            "boundaries_loaded": bool(municipality.geometry),
-            "nav": "territory",
-        },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def zone_create(request: HttpRequest, contract_id: int) -> HttpResponse:
-    contract = _member_contract(request, contract_id)
-    require(scope_for(request.user).can_manage_contract(contract.pk))
-    form = ZoneForm(request.POST or None)
-    return _zone_form_page(
-        request,
-        contract=contract,
-        zone=None,
-        form=form,
-        save=lambda data: services.zone_create(
-            actor=request.user,
-            contract=contract,
-            name=data["name"],
-            code=data["code"],
-            geometry_geojson=data["geometry"],
-            description=data["description"],
-        ),
-    )
-
-
-def _zone_form_page(
-    request: HttpRequest,
-    *,
-    contract: Contract,
-    zone: Area | None,
-    form: ZoneForm,
-    save: Callable[[dict[str, Any]], Area],
-) -> HttpResponse:
-    """Draw or edit a zone: validate, call the service, report its refusal on the form."""
-    done = submit_form(
-        request,
-        form,
-        save,
-        success=lambda saved: _("Zone “%(name)s” saved.") % {"name": saved.name},
-        next_url=lambda _saved: reverse("territory:zone_list", args=[contract.pk]),
-    )
-    if done is not None:
-        return done
-    return render(
-        request,
-        "territory/zone_form.html",
-        {
-            "form": form,
-            "contract": contract,
-            "zone": zone,
-            "context_url": _context_layer_url(contract),
-            "nav": "territory",
-        },
-    )
-
-
-def _managed_zone(request: HttpRequest, pk: int) -> Area:
-    zone = get_object_for_user(
-        Area.objects.visible_to(request.user)
-        .filter(
-            kind=AreaKind.ZONE,
-            owner_contract__in=Contract.objects.accessible_to(request.user),
-        )
-        .select_related("owner_contract__municipality"),
-        pk=pk,
-    )
-    assert zone.owner_contract is not None  # noqa: S101 - filtered above
-    require(scope_for(request.user).can_manage_contract(zone.owner_contract.pk))
-    return zone
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def zone_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    zone = _managed_zone(request, pk)
-    contract = zone.owner_contract
-    assert contract is not None  # noqa: S101 - a zone always has its contract
-    form = ZoneForm(
-        request.POST or None,
-        initial={
-            "name": zone.name,
-            "code": zone.code,
-            "description": zone.description,
-            "geometry": zone.geometry,
-        },
-        require_geometry=False,
-    )
-    return _zone_form_page(
-        request,
-        contract=contract,
-        zone=zone,
-        form=form,
-        save=lambda data: services.zone_update(
-            actor=request.user,
-            zone=zone,
-            name=data["name"],
-            code=data["code"],
-            geometry_geojson=data["geometry"],
-            description=data["description"],
-        ),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def zone_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    zone = _managed_zone(request, pk)
-    contract = zone.owner_contract
-    assert contract is not None  # noqa: S101 - a zone always has its contract
-    if request.method == "POST":
-        try:
-            services.zone_delete(actor=request.user, zone=zone)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Zone “%(name)s” deleted.") % {"name": zone.name})
-        return redirect("territory:zone_list", contract_id=contract.pk)
-    return render(
-        request,
-        "territory/zone_confirm_delete.html",
-        {"zone": zone, "contract": contract, "nav": "territory"},
-    )
 
 
 # --- GeoJSON ---------------------------------------------------------------------------
@@ -382,30 +187,26 @@ def _geojson_etag(request: HttpRequest) -> str | None:
     params = _geojson_params(request)
     if params is None:
         return None
-    areas = selectors.geojson_queryset(request.user, **params)
-    return selectors.geojson_etag(
-        request.user,
-        areas,
-        public=selectors.geojson_is_public(**params),
-        query=request.GET.urlencode(),
-    )
+    areas = selectors.geojson_queryset(**params)
+    return selectors.geojson_etag(areas, query=request.GET.urlencode())
 
 
 @require_safe
 @condition(etag_func=_geojson_etag)
 def areas_geojson(request: HttpRequest) -> HttpResponse:
-    """GeoJSON of the areas the user may see: ``?ids=1,2,3``, ``?kind=...``, ``?contract=ID``."""
+    """GeoJSON of official areas (the same for everyone): ``?ids=1,2,3``, ``?kind=...``.
+
+    ``?contract=ID`` is still understood but answers no features: a contract's zones have
+    their own GeoJSON under the contract (``contracts:zones_geojson``).
+    """
     params = _geojson_params(request)
     if params is None:
         return HttpResponseBadRequest(
             _("Ask for ids=1,2,3, kind=municipality or contract=ID."), content_type="text/plain"
         )
-    areas = selectors.geojson_queryset(request.user, **params)
+    areas = selectors.geojson_queryset(**params)
     response = HttpResponse(
         selectors.feature_collection_text(areas), content_type="application/geo+json"
     )
-    if selectors.geojson_is_public(**params):
-        patch_cache_control(response, public=True, max_age=3600)
-    else:
-        patch_cache_control(response, private=True, no_cache=True)
+    patch_cache_control(response, public=True, max_age=3600)
     return response

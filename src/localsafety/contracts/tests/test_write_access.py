@@ -96,11 +96,11 @@ def targets(world):
         ),
         "meeting_delete": (reverse("contracts:meeting_delete", args=[pk, meeting.pk]), {}),
         "zone_create": (
-            reverse("territory:zone_create", args=[pk]),
+            reverse("contracts:zone_create", args=[pk]),
             {"name": "Nova", "geometry": SQUARE},
         ),
-        "zone_edit": (reverse("territory:zone_edit", args=[zone.pk]), {"name": "Renomeada"}),
-        "zone_delete": (reverse("territory:zone_delete", args=[zone.pk]), {}),
+        "zone_edit": (reverse("contracts:zone_edit", args=[pk, zone.pk]), {"name": "Renomeada"}),
+        "zone_delete": (reverse("contracts:zone_delete", args=[pk, zone.pk]), {}),
     }
 
 

@@ -155,7 +155,7 @@ MEMBER_PAGES = [
     ("contracts:document_upload", True),
     ("contracts:history", True),
     ("contracts:edit", True),
-    ("territory:zone_list", True),
+    ("contracts:zone_list", True),
     ("contracts:create", False),
     ("organisations:list", False),
     ("territory:municipality_list", False),
@@ -194,7 +194,7 @@ def test_coordinator_draws_a_zone_on_the_map(page, live_server, live_world):
 
     world = live_world
     log_in(page, live_server, "coordinator_a")
-    page.goto(f"{live_server.url}{reverse('territory:zone_create', args=[world.contract_a.pk])}")
+    page.goto(f"{live_server.url}{reverse('contracts:zone_create', args=[world.contract_a.pk])}")
     page.wait_for_selector(".leaflet-draw-draw-polygon")
     page.locator(".leaflet-draw-draw-polygon").click()
     box = page.locator(".leaflet-container").first.bounding_box()

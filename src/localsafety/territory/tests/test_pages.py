@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 import shapely
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -17,9 +16,9 @@ ZONE = json.loads(shapely.to_geojson(box(-9.16, 38.75, -9.15, 38.76)))
 
 
 def _zone(world, name="Bairro da Cruz Vermelha"):
-    from localsafety.territory import services
+    from localsafety.contracts import zones
 
-    return services.zone_create(
+    return zones.zone_create(
         actor=world.coordinator_a,
         contract=world.contract_a,
         name=name,
@@ -88,14 +87,6 @@ def test_municipality_detail_shows_facts_parishes_and_visible_contracts(world, c
     assert reverse("contracts:detail", args=[world.contract_a.pk]) in member
     other = client_for(world.partner_b).get(url).content.decode()
     assert world.contract_a.title not in other
-
-
-def test_municipality_detail_zone_visibility(world, client_for):
-    zone = _zone(world)
-    url = reverse("territory:municipality_detail", args=["1106"])
-    assert zone.name in client_for(world.partner_a).get(url).content.decode()
-    assert zone.name not in client_for(world.partner_b).get(url).content.decode()
-    assert zone.name not in client_for(None).get(url).content.decode()
 
 
 def test_municipality_detail_unknown_code_is_404_and_notice_without_boundary(world, client_for):
@@ -227,6 +218,13 @@ def test_import_in_progress_polls_with_htmx(world, client_for):
     assert client_for(world.stranger).get(url).status_code == 404
 
 
+def test_upload_access(world, client_for):
+    url = reverse("territory:import_new")
+    assert client_for(None).get(url).status_code == 302
+    assert client_for(world.coordinator_a).get(url).status_code == 403
+    assert client_for(world.national).get(url).status_code == 200
+
+
 def test_upload_refuses_non_geo_file_in_the_form(world, client_for):
     client = client_for(world.national)
     response = client.post(
@@ -236,139 +234,6 @@ def test_upload_refuses_non_geo_file_in_the_form(world, client_for):
     assert response.status_code == 200
     assert "not a GeoPackage" in response.content.decode()
     assert not AreaImport.objects.exists()
-
-
-def test_upload_access(world, client_for):
-    url = reverse("territory:import_new")
-    assert client_for(None).get(url).status_code == 302
-    assert client_for(world.coordinator_a).get(url).status_code == 403
-    zone_url = reverse("territory:zone_upload", args=[world.contract_a.pk])
-    assert client_for(world.coordinator_a).get(zone_url).status_code == 200
-    assert client_for(world.partner_a).get(zone_url).status_code == 403
-    assert client_for(world.commander_a).get(zone_url).status_code == 403
-    assert client_for(world.partner_b).get(zone_url).status_code == 404
-    assert client_for(world.stranger).get(zone_url).status_code == 404
-
-
-def test_zone_upload_by_lead_organisation(
-    world, client_for, tmp_path, django_capture_on_commit_callbacks
-):
-    path = write_geojson(
-        tmp_path / "zones.geojson",
-        [{"name": "Casal dos Machados", "geometry": box(-9.11, 38.77, -9.10, 38.78)}],
-    )
-    client = client_for(world.coordinator_a)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("territory:zone_upload", args=[world.contract_a.pk]),
-            {"file": SimpleUploadedFile("zones.geojson", path.read_bytes())},
-        )
-    assert response.status_code == 302
-    zone = Area.objects.get(kind=AreaKind.ZONE)
-    assert zone.owner_contract == world.contract_a and zone.name == "Casal dos Machados"
-    assert client.get(response["Location"]).status_code == 200
-
-
-# --- zones -----------------------------------------------------------------------------
-
-
-def test_zone_list_visibility(world, client_for):
-    zone = _zone(world)
-    url = reverse("territory:zone_list", args=[world.contract_a.pk])
-    for name in ("coordinator_a", "mayor_a", "partner_a", "commander_a", "national"):
-        response = client_for(getattr(world, name)).get(url)
-        assert response.status_code == 200, name
-        assert zone.name in response.content.decode()
-    for name in ("partner_b", "coordinator_b", "stranger"):
-        assert client_for(getattr(world, name)).get(url).status_code == 404, name
-    assert client_for(None).get(url).status_code == 302
-    assert client_for(world.coordinator_a).get(url).context["can_manage"] is True
-    assert client_for(world.partner_a).get(url).context["can_manage"] is False
-
-
-def test_zone_draw_create_edit_delete(world, client_for):
-    client = client_for(world.coordinator_a)
-    url = reverse("territory:zone_create", args=[world.contract_a.pk])
-    page = client.get(url)
-    assert page.status_code == 200
-    body = page.content.decode()
-    assert "leaflet/draw/leaflet.draw.js" in body and "territory/js/zone_draw.js" in body
-    assert "<script>" not in body and "style=" not in body
-    response = client.post(url, {"name": "Bairro de Santos", "geometry": json.dumps(ZONE)})
-    assert response.status_code == 302
-    zone = Area.objects.get(kind=AreaKind.ZONE)
-    assert zone.parent == world.municipality_a and zone.code == "bairro-de-santos"
-
-    edit = reverse("territory:zone_edit", args=[zone.pk])
-    assert client.get(edit).status_code == 200
-    bigger = json.loads(shapely.to_geojson(box(-9.17, 38.75, -9.15, 38.77)))
-    response = client.post(edit, {"name": "Bairro de Santos", "geometry": json.dumps(bigger)})
-    assert response.status_code == 302
-    zone.refresh_from_db()
-    assert shapely.from_geojson(zone.geometry).bounds[0] == pytest.approx(-9.17)
-
-    delete = reverse("territory:zone_delete", args=[zone.pk])
-    assert client.get(delete).status_code == 200
-    assert client.post(delete).status_code == 302
-    assert not Area.objects.filter(kind=AreaKind.ZONE).exists()
-
-
-def test_zone_form_errors(world, client_for):
-    client = client_for(world.coordinator_a)
-    url = reverse("territory:zone_create", args=[world.contract_a.pk])
-    missing = client.post(url, {"name": "No shape"})
-    assert missing.status_code == 200 and "error-summary" in missing.content.decode()
-    outside = json.loads(shapely.to_geojson(box(-7.7, 37.9, -7.6, 38.0)))  # in Serpa
-    response = client.post(url, {"name": "Elsewhere", "geometry": json.dumps(outside)})
-    assert response.status_code == 200
-    assert "outside the contract" in response.content.decode()
-    bowtie = {
-        "type": "Polygon",
-        "coordinates": [
-            [[-9.16, 38.75], [-9.15, 38.76], [-9.15, 38.75], [-9.16, 38.76], [-9.16, 38.75]]
-        ],
-    }
-    response = client.post(url, {"name": "Twisted", "geometry": json.dumps(bowtie)})
-    assert "not valid" in response.content.decode()
-    assert not Area.objects.filter(kind=AreaKind.ZONE).exists()
-
-
-def test_zone_write_access(world, client_for):
-    zone = _zone(world)
-    create = reverse("territory:zone_create", args=[world.contract_a.pk])
-    edit = reverse("territory:zone_edit", args=[zone.pk])
-    delete = reverse("territory:zone_delete", args=[zone.pk])
-    for name in ("partner_a", "commander_a"):
-        client = client_for(getattr(world, name))
-        assert client.get(create).status_code == 403, name
-        assert client.post(edit, {"name": "x"}).status_code == 403, name
-        assert client.post(delete).status_code == 403, name
-    for name in ("partner_b", "coordinator_b", "stranger"):
-        client = client_for(getattr(world, name))
-        assert client.get(create).status_code == 404, name
-        assert client.get(edit).status_code == 404, name
-        assert client.post(delete).status_code == 404, name
-    assert Area.objects.filter(pk=zone.pk).exists()
-
-
-def test_zone_services_refuse_non_managers(world):
-    from django.core.exceptions import PermissionDenied
-
-    from localsafety.territory import services
-
-    with pytest.raises(PermissionDenied):
-        services.zone_create(
-            actor=world.partner_a,
-            contract=world.contract_a,
-            name="x",
-            geometry_geojson=json.dumps(ZONE),
-        )
-    zone = _zone(world)
-    with pytest.raises(PermissionDenied):
-        services.zone_delete(actor=world.coordinator_b, zone=zone)
-    # Codes stay unique per contract.
-    second = _zone(world)
-    assert second.code == f"{zone.code}-2"
 
 
 # --- GeoJSON ---------------------------------------------------------------------------
@@ -394,12 +259,14 @@ def test_areas_geojson_kind_is_cacheable_and_visible_only(world, client_for):
 
     zones = client.get(url, {"kind": "zone"})
     assert json.loads(zones.content)["features"] == []
-    member = client_for(world.partner_a).get(url, {"kind": "zone"})
-    features = json.loads(member.content)["features"]
-    assert len(features) == 1 and features[0]["properties"]["category"] == "neighbourhood"
-    assert "private" in member["Cache-Control"]
     other = client_for(world.partner_b).get(url, {"contract": world.contract_a.pk})
     assert json.loads(other.content)["features"] == []
+    # Zones have their own GeoJSON under the contract (contracts/tests/test_zones.py): here a
+    # member of the contract gets official areas only, too.
+    member = client_for(world.partner_a).get(url, {"kind": "zone"})
+    assert json.loads(member.content)["features"] == []
+    mine = client_for(world.partner_a).get(url, {"contract": world.contract_a.pk})
+    assert json.loads(mine.content)["features"] == []
 
 
 def test_areas_geojson_by_ids_and_bad_requests(world, client_for):
@@ -425,3 +292,56 @@ def test_geojson_etag_changes_when_a_boundary_changes(world, client_for, tmp_pat
     )
     import_areas(path, kind="municipality")
     assert client.get(url, {"kind": "municipality"})["ETag"] != first
+
+
+# --- official areas only ---------------------------------------------------------------
+
+
+def test_official_queryset_leaves_zones_out(world):
+    zone = _zone(world)
+    official = Area.objects.official()
+    assert zone not in official
+    assert {world.municipality_a, world.municipality_b, world.parish_a} <= set(official)
+    assert not official.filter(kind=AreaKind.ZONE).exists()
+
+
+def test_zone_of_an_unpublished_contract_never_shows_in_territory_pages(world, client_for):
+    """Contract A is unpublished: its zone is in no territory page or GeoJSON, for anyone
+    but its own members on the municipality page (drawn there by the contracts app)."""
+    zone = _zone(world, name="Bairro Escondido")
+    assert world.contract_a.is_published is False
+    geojson = reverse("territory:areas_geojson")
+    for person in (None, world.stranger, world.partner_b, world.partner_a, world.national):
+        client = client_for(person)
+        for query in (
+            {"kind": "zone"},
+            {"ids": f"{zone.pk},{world.municipality_a.pk}"},
+            {"contract": world.contract_a.pk},
+        ):
+            body = client.get(geojson, query).content.decode()
+            assert "Bairro Escondido" not in body, (person, query)
+        listing = client.get(reverse("territory:municipality_list")).content.decode()
+        assert "Bairro Escondido" not in listing
+        by_code = client.get(reverse("territory:municipality_detail", args=[zone.code]))
+        assert by_code.status_code == 404
+    detail = reverse("territory:municipality_detail", args=["1106"])
+    for person in (None, world.stranger, world.partner_b):
+        assert "Bairro Escondido" not in client_for(person).get(detail).content.decode()
+    # The pages' own reads are official only; zones come from the contracts app's tag.
+    page = client_for(world.partner_a).get(detail)
+    assert "zones" not in page.context
+    assert "Bairro Escondido" in page.content.decode()
+
+
+def test_territory_access_asks_the_rules(world):
+    from localsafety.territory import access
+
+    assert access.is_national(world.national) is True
+    assert access.is_national(world.coordinator_a) is False
+    assert access.is_national(None) is False
+    assert access.can_import(world.national, kind="municipality", contract=None) is True
+    assert access.can_import(world.coordinator_a, kind="municipality", contract=None) is False
+    assert access.can_import(world.coordinator_a, kind="zone", contract=world.contract_a)
+    assert not access.can_import(world.partner_a, kind="zone", contract=world.contract_a)
+    assert not access.can_import(world.coordinator_b, kind="zone", contract=world.contract_a)
+    assert not access.can_import(world.coordinator_a, kind="zone", contract=None)

@@ -11,9 +11,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from localsafety.contracts.models import Contract
 from localsafety.core.errors import ImportRefused
 from localsafety.territory.importer import IMPORTABLE_KINDS, import_areas
+from localsafety.territory.models import Area
 
 
 class Command(BaseCommand):
@@ -38,7 +38,10 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {path}")
         contract = None
         if options["contract"] is not None:
-            contract = Contract.objects.filter(pk=options["contract"]).first()
+            # The model the zones' owner field points to: territory does not import contracts.
+            contract_model = Area._meta.get_field("owner_contract").related_model
+            assert contract_model is not None and not isinstance(contract_model, str)  # noqa: S101
+            contract = contract_model._default_manager.filter(pk=options["contract"]).first()
             if contract is None:
                 raise CommandError(f"No contract with id {options['contract']}")
         if options["kind"] == "zone" and contract is None:
