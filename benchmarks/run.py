@@ -465,7 +465,7 @@ def probe() -> None:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from localsafety.contracts.models import Contract
-    from localsafety.core.generate import BENCH_USERNAME
+    from localsafety.devdata.generator import BENCH_USERNAME
 
     contract = (
         Contract.objects.filter(is_published=True, data_origin="synthetic").order_by("pk").first()

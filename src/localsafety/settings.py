@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "localsafety.contracts",
     "localsafety.portal",
     "localsafety.api",
+    "localsafety.devdata",
 ]
 
 MIDDLEWARE = [
@@ -176,13 +177,12 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 # Leaflet and Leaflet.draw ship inside django-leaflet; its app is not installed (its admin
-# imports GeoDjango, which needs system GDAL), so its static folder is served directly.
+# imports GeoDjango, which needs system GDAL), so its static folder is served directly. The
+# package is located, not imported: importing it reads these settings.
 _leaflet_spec = importlib.util.find_spec("leaflet")
-STATICFILES_DIRS = (
-    [Path(next(iter(_leaflet_spec.submodule_search_locations))) / "static"]
-    if _leaflet_spec and _leaflet_spec.submodule_search_locations
-    else []
-)
+if _leaflet_spec is None or not _leaflet_spec.submodule_search_locations:
+    raise ConfigurationError("django-leaflet is not installed: pip install -e .")
+STATICFILES_DIRS = [Path(next(iter(_leaflet_spec.submodule_search_locations))) / "static"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 LOCALSAFETY_MAX_DOCUMENT_BYTES = envint("LOCALSAFETY_MAX_DOCUMENT_BYTES", 20 * 1024 * 1024)

@@ -20,31 +20,15 @@ from django.db import transaction
 
 from localsafety.contracts import services as contract_services
 from localsafety.contracts.models import (
-    Axis,
     BodyKind,
     BodyMember,
     BodyRole,
     Contract,
     ContractCategory,
-    GovernanceBody,
 )
+from localsafety.contracts.reference import ensure_national_reference
 from localsafety.organisations.models import Membership, Organisation, OrganisationKind, User
 from localsafety.territory.models import Area, AreaKind, AreaPopulation
-
-NATIONAL_AXES = [
-    ("i", "Prevention of juvenile delinquency", "Prevenção da delinquência juvenil"),
-    (
-        "ii",
-        "Requalification of urban areas and removal of crime-promoting factors",
-        "Requalificação de áreas urbanas e eliminação de fatores criminógenos",
-    ),
-    ("iii", "Reduction of social vulnerabilities", "Redução de vulnerabilidades sociais"),
-    (
-        "iv",
-        "Promotion of citizenship and gender equality",
-        "Promoção da cidadania e da igualdade de género",
-    ),
-]
 
 SQUARE_A = (
     '{"type":"Polygon","coordinates":'
@@ -54,31 +38,6 @@ SQUARE_B = (
     '{"type":"Polygon","coordinates":'
     "[[[-7.7,37.85],[-7.4,37.85],[-7.4,38.1],[-7.7,38.1],[-7.7,37.85]]]}"
 )
-
-
-def ensure_national_axes() -> list[Axis]:
-    axes = []
-    for position, (code, name_en, name_pt) in enumerate(NATIONAL_AXES, start=1):
-        axis, _created = Axis.objects.get_or_create(
-            contract=None,
-            code=code,
-            defaults={
-                "name_en": name_en,
-                "name_pt": name_pt,
-                "position": position,
-                "data_origin": "real",
-            },
-        )
-        axes.append(axis)
-    return axes
-
-
-def ensure_national_commission() -> GovernanceBody:
-    body, _created = GovernanceBody.objects.get_or_create(
-        kind=BodyKind.INTERMINISTERIAL,
-        contract=None,
-    )
-    return body
 
 
 @dataclass
@@ -137,8 +96,8 @@ def _user(username: str, first: str, last: str, *, superuser: bool = False) -> U
 
 @transaction.atomic
 def build_world() -> World:
-    axes = ensure_national_axes()
-    commission = ensure_national_commission()
+    reference = ensure_national_reference()  # the migration wrote it, unless a test flushed
+    axes, commission = reference.axes, reference.commission
     portugal = Area.objects.create(kind=AreaKind.COUNTRY, code="PT", name="Portugal")
     region = Area.objects.create(
         kind=AreaKind.NUTS2, code="PT17", name="Área Metropolitana de Lisboa", parent=portugal

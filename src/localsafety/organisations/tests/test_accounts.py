@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import re
-from io import StringIO
 
-import pytest
 from django.conf import settings
 from django.core import mail
-from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
-from localsafety.organisations.two_factor import (
-    DEMO_TOTP_KEY,
-    current_code,
-    ensure_demo_totp_device,
-)
+from localsafety.organisations.two_factor import ensure_demo_totp_device
 
 PASSWORD = "correct horse battery staple"
 LOGIN = reverse("accounts:login")
@@ -348,22 +340,3 @@ def test_two_factor_needs_login(db):
     response = Client().get(reverse("accounts:two_factor"))
     assert response.status_code == 302
     assert response.url.startswith(LOGIN)
-
-
-def test_totp_command_prints_the_current_code(world):
-    device = ensure_demo_totp_device(world.commander_a)
-    assert device.key == DEMO_TOTP_KEY and device.confirmed
-    assert ensure_demo_totp_device(world.commander_a).pk == device.pk
-    out = StringIO()
-    call_command("totp", "commander_a", stdout=out)
-    printed = out.getvalue().strip()
-    assert re.fullmatch(r"\d{6}", printed)
-    assert printed in {code_for(device), current_code(device)}
-    assert device.verify_token(printed)
-
-
-def test_totp_command_refuses_unknown_user_or_missing_device(world):
-    with pytest.raises(CommandError):
-        call_command("totp", "nobody")
-    with pytest.raises(CommandError):
-        call_command("totp", "stranger")

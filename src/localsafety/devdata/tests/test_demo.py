@@ -6,8 +6,8 @@ import pytest
 from django.test import override_settings
 
 from localsafety.contracts.models import Contract, ContractCategory
+from localsafety.devdata.demo import DEMO_PASSWORD, contract_facts, load_demo
 from localsafety.organisations.models import User
-from localsafety.portal.demo import DEMO_PASSWORD, contract_facts, load_demo
 from localsafety.territory.models import Area, AreaKind
 
 pytestmark = pytest.mark.django_db

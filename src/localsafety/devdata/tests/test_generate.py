@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from io import StringIO
 
@@ -21,7 +22,7 @@ from localsafety.contracts.models import (
     StageDecision,
     StageStatus,
 )
-from localsafety.core.generate import BENCH_USERNAME, MARKER, SCALES, generate
+from localsafety.devdata.generator import BENCH_USERNAME, MARKER, SCALES, generate
 from localsafety.organisations.models import Membership, Organisation, OrganisationKind, User
 from localsafety.territory.models import Area, AreaKind
 
@@ -137,3 +138,29 @@ def test_replace_keeps_data_it_did_not_generate(world: object) -> None:
     assert User.objects.filter(username="mayor_a").exists()
     assert Contract.objects.filter(title="CLS Serpa").exists()
     assert Contract.objects.filter(source_note__startswith=MARKER).count() == SMALL.contracts
+
+
+def test_decisions_keep_their_dates_in_the_past(generated: None) -> None:
+    # decided_at is filled in on insert; the generator then gives each decision its own date:
+    # after the contract was signed, a week or more after the decision before it.
+    for contract in Contract.objects.all():
+        decisions = list(StageDecision.objects.filter(stage__contract=contract).order_by("pk"))
+        assert contract.signed_on is not None
+        assert all(decision.decided_at.date() > contract.signed_on for decision in decisions)
+        for earlier, later in zip(decisions, decisions[1:], strict=False):
+            assert later.decided_at - earlier.decided_at >= dt.timedelta(days=7)
+    assert StageDecision._meta.get_field("decided_at").auto_now_add  # type: ignore[union-attr]
+
+
+def test_generated_stages_follow_the_workflow_transitions(generated: None) -> None:
+    from localsafety.contracts.services import TRANSITIONS
+
+    for decision in StageDecision.objects.exclude(action="start"):
+        sources, target = TRANSITIONS[decision.action]
+        assert decision.status_before in sources
+        assert decision.status_after == target
+    for decision in StageDecision.objects.filter(action="start"):
+        assert (decision.status_before, decision.status_after) == (
+            StageStatus.NOT_STARTED,
+            StageStatus.IN_PREPARATION,
+        )

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from localsafety.core.generate import (
+from localsafety.devdata.generator import (
     BENCH_PASSWORD_ENV,
     SCALES,
     GenerationError,

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from localsafety.portal.demo import load_demo
+from localsafety.devdata.demo import load_demo
 
 
 class Command(BaseCommand):

@@ -28,210 +28,25 @@ from localsafety.contracts.models import (
     GovernanceBody,
     StageKind,
 )
+from localsafety.contracts.reference import ensure_national_reference
+from localsafety.devdata.demo_facts import (
+    ALGARVE_DAY,
+    FIRST_NAMES,
+    LAST_NAMES,
+    LISBON_DAY,
+    METRO_POLICE,
+    SOURCE_ALGARVE,
+    SOURCE_PAPER,
+    ContractFact,
+    contract_facts,
+)
+from localsafety.devdata.national import NATIONAL_ORGANISATIONS
 from localsafety.organisations.models import Membership, Organisation, OrganisationKind, User
+from localsafety.organisations.two_factor import ensure_demo_totp_device
+from localsafety.territory import reference
 from localsafety.territory.models import Area, AreaKind
-from localsafety.testing.world import ensure_national_axes, ensure_national_commission
 
 DEMO_PASSWORD = "demo-localsafety-2026"  # noqa: S105 - printed for the demo, documented
-
-SOURCE_PAPER = (
-    "Amante, Saraiva & Sá Marques (2021), Crime Prevention and Community Safety 23:155-173"
-)
-SOURCE_LISBON = "observador.pt, 2016-07-14; " + SOURCE_PAPER
-SOURCE_ALGARVE = "Signing in Loulé through AMAL, 5 Dec 2016; " + SOURCE_PAPER
-
-
-@dataclass
-class ContractFact:
-    code: str
-    municipality: str
-    category: str
-    signed_on: dt.date
-    place: str
-    source: str
-    territories: list[str] = field(default_factory=list)
-    summary: str = ""
-
-
-LISBON_DAY = dt.date(2016, 7, 14)
-ALGARVE_DAY = dt.date(2016, 12, 5)
-
-NEIGHBOURHOOD_TERRITORIES = {
-    "1115": [],
-    "1106": ["Casal dos Machados", "Cruz Vermelha (Lumiar)", "Bairro de Santos"],
-    "1107": [],
-    "1306": ["Bairro do Sobreiro"],
-    "1110": ["Porto Salvo", "Carnaxide/Queijas (Navegadores and Carnaxide estates)"],
-    "1312": ["Cerco", "Pasteleira"],
-    "1111": [
-        "Pendão",
-        "Casal de São José",
-        "Tapada das Mercês",
-        "Agualva-Cacém / Monte Abraão / Rinchoa stations",
-    ],
-    "1114": ["Bairro de Povos"],
-    "1317": [],
-}
-NEIGHBOURHOOD_NAMES = {
-    "1115": "Amadora",
-    "1106": "Lisboa",
-    "1107": "Loures",
-    "1306": "Maia",
-    "1110": "Oeiras",
-    "1312": "Porto",
-    "1111": "Sintra",
-    "1114": "Vila Franca de Xira",
-    "1317": "Vila Nova de Gaia",
-}
-ALGARVE = {
-    "0801": "Albufeira",
-    "0802": "Alcoutim",
-    "0803": "Aljezur",
-    "0804": "Castro Marim",
-    "0805": "Faro",
-    "0806": "Lagoa",
-    "0807": "Lagos",
-    "0808": "Loulé",
-    "0809": "Monchique",
-    "0810": "Olhão",
-    "0811": "Portimão",
-    "0812": "São Brás de Alportel",
-    "0813": "Silves",
-    "0814": "Tavira",
-    "0815": "Vila do Bispo",
-    "0816": "Vila Real de Santo António",
-}
-
-
-def contract_facts() -> list[ContractFact]:
-    facts = [
-        ContractFact(
-            code,
-            name,
-            ContractCategory.NEIGHBOURHOOD,
-            LISBON_DAY,
-            "Lisboa",
-            SOURCE_LISBON,
-            NEIGHBOURHOOD_TERRITORIES[code],
-        )
-        for code, name in NEIGHBOURHOOD_NAMES.items()
-    ]
-    facts.append(
-        ContractFact(
-            "0213",
-            "Serpa",
-            ContractCategory.CITIZEN,
-            LISBON_DAY,
-            "Lisboa",
-            SOURCE_LISBON,
-            summary=(
-                "Seasonal influx of migrant farm workers; a migrant integration support centre; "
-                "EUR 87k of ministry funding."
-            ),
-        )
-    )
-    facts += [
-        ContractFact(
-            code, name, ContractCategory.MUNICIPALITY, ALGARVE_DAY, "Loulé", SOURCE_ALGARVE
-        )
-        for code, name in ALGARVE.items()
-    ]
-    facts += [
-        ContractFact(
-            "1113",
-            "Torres Vedras",
-            ContractCategory.MUNICIPALITY,
-            dt.date(2018, 4, 18),
-            "Torres Vedras",
-            SOURCE_PAPER,
-            summary="Whole municipality.",
-        ),
-        ContractFact(
-            "0703",
-            "Borba",
-            ContractCategory.MUNICIPALITY,
-            dt.date(2020, 1, 7),
-            "Borba",
-            "Contract text (Borba, 7 Jan 2020)",
-        ),
-        ContractFact(
-            "1211",
-            "Monforte",
-            ContractCategory.MUNICIPALITY,
-            dt.date(2020, 10, 30),
-            "Monforte",
-            "Signing 30 Oct 2020 (category assumed: municipality)",
-        ),
-    ]
-    return facts
-
-
-NATIONAL_BODIES = [
-    ("Ministério da Administração Interna", "MAI"),
-    ("Ministério da Justiça", "MJ"),
-    ("Ministério da Educação", "ME"),
-    ("Ministério da Saúde", "MS"),
-    ("Ministério do Trabalho, Solidariedade e Segurança Social", "MTSSS"),
-    ("Ministério da Ciência, Tecnologia e Ensino Superior", "MCTES"),
-    ("Secretaria de Estado para a Cidadania e a Igualdade", "SECI"),
-    ("Associação Nacional de Municípios Portugueses", "ANMP"),
-    ("Associação Nacional de Freguesias", "ANAFRE"),
-]
-
-METRO_POLICE = {
-    "1115",
-    "1106",
-    "1107",
-    "1306",
-    "1110",
-    "1312",
-    "1111",
-    "1114",
-    "1317",
-    "0805",
-    "0808",
-    "0811",
-    "0801",
-    "0810",
-    "1113",
-}
-
-FIRST_NAMES = [
-    "Ana",
-    "João",
-    "Maria",
-    "Rui",
-    "Inês",
-    "Pedro",
-    "Sofia",
-    "Tiago",
-    "Marta",
-    "Luís",
-    "Beatriz",
-    "Nuno",
-    "Carla",
-    "Hugo",
-    "Rita",
-    "Paulo",
-    "Joana",
-    "Miguel",
-]
-LAST_NAMES = [
-    "Silva",
-    "Santos",
-    "Ferreira",
-    "Pereira",
-    "Oliveira",
-    "Costa",
-    "Rodrigues",
-    "Martins",
-    "Sousa",
-    "Fernandes",
-    "Gonçalves",
-    "Gomes",
-    "Lopes",
-    "Marques",
-]
 
 
 @dataclass
@@ -244,14 +59,10 @@ class DemoResult:
 
 def _municipalities(facts: list[ContractFact], result: DemoResult) -> dict[str, Area]:
     reference_dir = Path(settings.LOCALSAFETY_REFERENCE_DIR)
-    try:
-        from localsafety.territory import reference
-    except ImportError:  # pragma: no cover - the territory app always ships it
-        reference = None  # type: ignore[assignment]
-    if reference is not None and reference_dir.is_dir():
+    if reference_dir.is_dir():
         reference.load_reference(reference_dir)
         result.boundaries = True
-    elif reference is not None:
+    else:
         reference.ensure_municipalities([(fact.code, fact.municipality) for fact in facts])
         result.notes.append(
             f"Reference folder {reference_dir} not found: municipalities were created from "
@@ -335,8 +146,8 @@ def load_demo() -> DemoResult:
     result = DemoResult()
     facts = contract_facts()
     municipalities = _municipalities(facts, result)
-    axes = ensure_national_axes()
-    commission = ensure_national_commission()
+    national_reference = ensure_national_reference()
+    axes, commission = national_reference.axes, national_reference.commission
     people = _People()
 
     national_orgs = [
@@ -347,7 +158,7 @@ def load_demo() -> DemoResult:
             origin="real",
             source="Interministerial Commission composition (" + SOURCE_PAPER + ")",
         )
-        for name, short in NATIONAL_BODIES
+        for name, short in NATIONAL_ORGANISATIONS
     ]
     for organisation in national_orgs:
         if not commission.members.filter(organisation=organisation, person__isnull=True).exists():
@@ -486,7 +297,7 @@ def _demo_contract(
         services.signatory_add(
             actor=coordinator, contract=contract, organisation=amal, signed_by="AMAL"
         )
-    ministry = Organisation.objects.get(name=NATIONAL_BODIES[0][0])
+    ministry = Organisation.objects.get(name=NATIONAL_ORGANISATIONS[0][0])
     services.signatory_add(
         actor=coordinator,
         contract=contract,
@@ -565,11 +376,7 @@ def _demo_logins(lisboa: Contract, national: User, admin: User) -> list[tuple[st
         ("Mayor of another contract (Porto)", "mayor_1312", "", False),
         ("Administrator", admin.username, "", True),
     ]
-    try:
-        from localsafety.organisations.two_factor import ensure_demo_totp_device
-    except ImportError:  # the accounts work may not be present in a partial checkout
-        ensure_demo_totp_device = None  # type: ignore[assignment]
     for _label, username, _note, needs_code in rows:
-        if needs_code and ensure_demo_totp_device is not None:
+        if needs_code:
             ensure_demo_totp_device(User.objects.get(username=username))
     return [(label, username, DEMO_PASSWORD, needs) for label, username, _n, needs in rows]
