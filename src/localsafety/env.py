@@ -88,3 +88,73 @@ def database_from_url(url: str) -> dict[str, object]:
     raise ConfigurationError(
         f"DATABASE_URL scheme {scheme!r} is not supported (sqlite or postgres)"
     )
+
+
+DATABASE_CACHE_TABLE = "localsafety_cache"
+CACHE_SCHEMES = "db, redis, rediss, memcached, locmem"
+
+
+def cache_from_url(name: str, url: str | None) -> dict[str, object]:
+    """Turn ``NAME``'s URL into a CACHES entry; unset means the database (shared, no server).
+
+    - ``db://`` (or unset): Django's database cache in table ``localsafety_cache``
+      (``db://other_table`` for another name); ``migrate`` creates it.
+    - ``redis://host:6379/0`` or ``rediss://…``: Redis (needs the ``redis`` package).
+    - ``memcached://host:11211`` (``,host2:11211`` for more): Memcached (needs ``pymemcache``).
+    - ``locmem://``: this process only (tests, development); never shared between workers.
+    """
+    if url is None or url.strip() == "":
+        url = "db://"
+    parsed = urlparse(url.strip())
+    scheme = parsed.scheme
+    if scheme == "db":
+        table = (parsed.netloc + parsed.path).strip("/") or DATABASE_CACHE_TABLE
+        if not table.replace("_", "").isalnum():
+            raise ConfigurationError(f"{name}: {table!r} is not a valid cache table name")
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": table,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    if scheme in {"redis", "rediss"}:
+        _require_module(name, "redis", scheme)
+        if not parsed.hostname:
+            raise ConfigurationError(f"{name} must name a host: redis://host:6379/0")
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url.strip(),
+            "KEY_PREFIX": "localsafety",
+        }
+    if scheme == "memcached":
+        _require_module(name, "pymemcache", scheme)
+        servers = [server.strip() for server in parsed.netloc.split(",") if server.strip()]
+        if not servers or parsed.path.strip("/"):
+            raise ConfigurationError(
+                f"{name} must be memcached://host:port[,host:port], got {url!r}"
+            )
+        for server in servers:
+            host, _sep, port = server.rpartition(":")
+            if not host or not port.isdigit():
+                raise ConfigurationError(f"{name}: {server!r} must be host:port")
+        return {
+            "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
+            "LOCATION": servers if len(servers) > 1 else servers[0],
+            "KEY_PREFIX": "localsafety",
+        }
+    if scheme == "locmem":
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": parsed.netloc or "localsafety",
+        }
+    # The URL itself is not repeated: it may carry a password.
+    raise ConfigurationError(f"{name} scheme {scheme!r} is not supported ({CACHE_SCHEMES})")
+
+
+def _require_module(name: str, module: str, scheme: str) -> None:
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        raise ConfigurationError(
+            f"{name} uses {scheme}:// but the {module!r} package is not installed "
+            f"(pip install {module})"
+        )

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from localsafety.env import (
     ConfigurationError,
+    cache_from_url,
     database_from_url,
     envbool,
     envint,
@@ -80,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "localsafety.contracts.middleware.FragmentAudienceMiddleware",
     "localsafety.core.middleware.UserLanguageMiddleware",
     "localsafety.organisations.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -126,6 +128,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Cached page fragments (core.fragments) live in a store every web worker shares, so N
+# gunicorn workers do not each rebuild them: the database by default (``migrate`` creates the
+# table), Redis or Memcached through LOCALSAFETY_CACHE_URL (see env.cache_from_url).
+CACHES = {"default": cache_from_url("LOCALSAFETY_CACHE_URL", envstr("LOCALSAFETY_CACHE_URL"))}
 
 AUTH_USER_MODEL = "organisations.User"
 AUTHENTICATION_BACKENDS = [

@@ -13,6 +13,9 @@ os.environ.setdefault(
 os.environ.setdefault("LOCALSAFETY_SSL_REDIRECT", "0")
 os.environ.setdefault("LOCALSAFETY_SECURE_COOKIES", "0")
 os.environ.setdefault("LOCALSAFETY_HSTS_SECONDS", "0")
+# Each test worker keeps fragments in memory, so pinned query counts do not include cache
+# reads; test_fragments.py checks the database cache production uses by default.
+os.environ.setdefault("LOCALSAFETY_CACHE_URL", "locmem://")
 
 from localsafety.settings import *  # noqa: E402, F403
 from localsafety.settings import STORAGES  # noqa: E402

@@ -14,6 +14,8 @@ class BodyMemberInline(admin.TabularInline):
     model = BodyMember
     extra = 0
     raw_id_fields = ["organisation", "person"]
+    # A seat's contract is its body's (ContractOwned.clean copies it), never typed.
+    exclude = ["contract"]
 
 
 @admin.register(GovernanceBody)

@@ -118,6 +118,7 @@ class ContractOwned(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        adopt_parent_contract(self)
         check_same_contract(self)
 
 
@@ -134,6 +135,16 @@ def contract_owned_parents(instance: Any) -> list[tuple[str, Any]]:
             continue
         parents.append((field.name, getattr(instance, field.name)))
     return parents
+
+
+def adopt_parent_contract(instance: Any) -> None:
+    """A record created without its contract (an admin inline form) takes its parent's."""
+    field = instance.contract_field
+    if getattr(instance, f"{field}_id") is not None:
+        return
+    for _name, parent in contract_owned_parents(instance):
+        setattr(instance, f"{field}_id", getattr(parent, f"{parent.contract_field}_id"))
+        return
 
 
 def check_same_contract(instance: Any) -> None:

@@ -205,7 +205,6 @@ def zone_create(
     )
     # A zone the contract defines is part of the territory it covers.
     contract.areas.add(zone)
-    contract_touch(contract.pk)
     return zone
 
 
@@ -235,7 +234,6 @@ def zone_update(
             setattr(zone, key, value)
         fields += ["parent", "geometry", "bbox", "label_lat", "label_lon", "area_km2"]
     save_fields(zone, fields, actor=actor, reason="zone changed")
-    contract_touch(contract.pk)
     return zone
 
 
@@ -252,7 +250,6 @@ def zone_delete(*, actor: Any, zone: Area) -> None:
         raise DomainError(
             _("This zone is used by other records (data, measures) and cannot be deleted.")
         ) from exc
-    contract_touch(contract.pk)
 
 
 def zone_import_create(

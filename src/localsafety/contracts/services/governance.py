@@ -14,7 +14,6 @@ from localsafety.contracts.models import (
     GovernanceBody,
 )
 from localsafety.contracts.services.common import (
-    contract_touch,
     deny,
 )
 from localsafety.core.audit import create_validated, mark_change, save_fields
@@ -64,8 +63,6 @@ def body_member_add(
     )
     if person is not None:
         forget_scope(person)
-    if body.contract_id is not None:
-        contract_touch(body.contract_id)
     return member
 
 
@@ -83,8 +80,6 @@ def body_member_remove(*, actor: User, member: BodyMember) -> None:
         )
     mark_change(member, actor=actor, reason="removed")
     member.delete()
-    if body.contract_id is not None:
-        contract_touch(body.contract_id)
 
 
 @transaction.atomic
@@ -101,7 +96,6 @@ def committee_chair_change(
     if person is None and not person_name.strip():
         raise DomainError(_("Name the new chair."), field="person")
     committee = GovernanceBody.objects.get(contract=contract, kind=BodyKind.COMMITTEE)
-    contract_touch(contract.pk)
     for old in committee.members.filter(role=BodyRole.CHAIR):
         old.role = BodyRole.MEMBER
         save_fields(old, ["role"], actor=actor, reason="no longer chair")

@@ -24,7 +24,6 @@ from localsafety.contracts.models import (
 )
 from localsafety.contracts.services.common import (
     check_version,
-    contract_touch,
     deny,
 )
 from localsafety.core.audit import create_validated, mark_change, save_fields
@@ -201,7 +200,6 @@ def axis_create(*, actor: User, contract: Contract, code: str, name_en: str, nam
         position=position,
     )
     contract.axes.add(axis)
-    contract_touch(contract.pk)
     return axis
 
 
@@ -216,7 +214,6 @@ def signatory_add(
     signatory = create_validated(
         Signatory, actor=actor, contract=contract, organisation=organisation, signed_by=signed_by
     )
-    contract_touch(contract.pk)
     return signatory
 
 
@@ -226,4 +223,3 @@ def signatory_remove(*, actor: User, signatory: Signatory) -> None:
         raise deny(_("Only the contract's lead organisation can edit signatories."))
     mark_change(signatory, actor=actor, reason="removed")
     signatory.delete()
-    contract_touch(signatory.contract_id)

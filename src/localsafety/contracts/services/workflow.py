@@ -17,7 +17,6 @@ from localsafety.contracts.models import (
 )
 from localsafety.contracts.services.common import (
     check_version,
-    contract_touch,
     deny,
     organisation_for,
 )
@@ -154,7 +153,6 @@ def stage_summary_update(
     locked.summary = summary.strip()
     locked.version += 1
     save_fields(locked, ["summary", "version", "updated_at"], actor=actor, reason="summary edited")
-    contract_touch(locked.contract_id)
     return locked
 
 
@@ -182,4 +180,3 @@ def _advance_contract(contract: Contract, *, actor: User) -> None:
     if contract.stage != current.kind:
         Contract.objects.filter(pk=contract.pk).update(stage=current.kind)
         contract.stage = current.kind
-    contract_touch(contract.pk)
