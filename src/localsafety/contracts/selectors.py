@@ -59,7 +59,7 @@ def contract_list(user: Any, filters: ContractFilters | None = None) -> QuerySet
         queryset = queryset.filter(
             Q(title__icontains=filters.q) | Q(municipality__name__icontains=filters.q)
         )
-    return queryset.distinct().order_by("-signed_on", "title")
+    return queryset.distinct().order_by("-signed_on", "title", "pk")
 
 
 def contract_counts(
@@ -171,7 +171,7 @@ def contract_stages(contract: Contract) -> list[Stage]:
 
 def contract_bodies(contract: Contract) -> list[GovernanceBody]:
     members = BodyMember.objects.select_related("organisation", "person").order_by(
-        "role", "organisation__name"
+        "role", "organisation__name", "pk"
     )
     return list(
         contract.bodies.order_by("kind").prefetch_related(Prefetch("members", queryset=members))
@@ -210,7 +210,7 @@ def documents_for(user: Any, contract: Contract) -> QuerySet[Document]:
     return (
         Document.objects.filter(contract=contract)
         .select_related("organisation", "uploaded_by", "meeting", "stage")
-        .order_by("-uploaded_at")
+        .order_by("-uploaded_at", "-pk")
     )
 
 
