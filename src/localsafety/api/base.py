@@ -1,22 +1,28 @@
-"""Shared pieces of the API views: schema naming, two-factor check, pagination."""
+"""Shared pieces of the API views: schema naming, permissions, the contract base, pagination.
+
+DRF's defaults deny (settings ``REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"]``): a view is
+for signed-in people who passed two-factor where their role needs it, unless it opens itself
+explicitly with ``permission_classes = PUBLIC_READ``.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
-from rest_framework.authentication import SessionAuthentication
 from rest_framework.pagination import LimitOffsetPagination
-from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from localsafety.contracts.access import scope_for
+from localsafety.contracts import selectors
+from localsafety.contracts.models import Contract
+from localsafety.contracts.ownership import Need
 from localsafety.organisations.models import User
 
 
@@ -30,26 +36,6 @@ class QualnameAutoSchema(AutoSchema):
     def get_serializer_name(self, serializer: Any, direction: str) -> str:
         qualname = serializer.__class__.__qualname__
         return "".join(part.removesuffix("Serializer") for part in qualname.split("."))
-
-
-class TwoFactorSatisfied(BasePermission):
-    """Roles that need two-factor must have passed it in the browser session they use.
-
-    The page middleware leaves /api/ alone, so a session that signed in but stopped at the
-    second factor must not reach restricted data through the API. A token is issued to a
-    person, not to a half-finished session, and is accepted as it is.
-    """
-
-    message = _("Finish signing in with your second factor first.")
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        if not isinstance(request.successful_authenticator, SessionAuthentication):
-            return True
-        user = request.user
-        if not scope_for(user).requires_two_factor:
-            return True
-        is_verified = getattr(request._request.user, "is_verified", None)
-        return bool(is_verified and is_verified())
 
 
 class AuthenticatedRequest(Request):
@@ -67,12 +53,58 @@ class AuthenticatedRequest(Request):
 
 
 class ApiView(APIView):
+    """Every API view: schema naming, and the default permissions (signed in, two-factor)."""
+
     schema = QualnameAutoSchema()
-    permission_classes = [TwoFactorSatisfied]
 
 
-class AuthenticatedApiView(ApiView):
-    permission_classes = [IsAuthenticated, TwoFactorSatisfied]
+class ContractApiView(ApiView):
+    """A view under ``contracts/<int:contract_id>/``: the contract is resolved once.
+
+    After authentication and the permission checks, ``initial`` resolves ``contract_id``
+    through the same selector as the pages (``need``: ``page`` = published or one's own,
+    ``record`` = members), 404 for anyone below that tier, and hands the handler
+    ``contract=`` instead of the id (Sentry's ``ProjectEndpoint.convert_args``); it is also
+    ``self.contract``. Children are then looked up through their own scoped querysets.
+    """
+
+    need: Need | str = Need.PAGE
+    contract: Contract
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        self.contract = selectors.contract_for(
+            request.user, self.kwargs.pop("contract_id"), need=self.need
+        )
+        # DRF calls the handler with this same dict: the handler receives contract=.
+        self.kwargs["contract"] = self.contract
+
+
+class RecordFieldsSerializer(serializers.Serializer[Any]):
+    """A serializer whose ``record_fields`` only members of the contract may read.
+
+    The view says who reads in the context (``may_read_record``); the fields are null for
+    everyone else and are not even read from the instance, so nothing is computed or fetched
+    for them. Instances are never changed to hide anything.
+    """
+
+    record_fields: ClassVar[tuple[str, ...]] = ()
+
+    def _hidden(self) -> tuple[str, ...]:
+        return () if self.context.get("may_read_record", False) else self.record_fields
+
+    @property
+    def _readable_fields(self) -> Iterator[serializers.Field[Any, Any, Any, Any]]:  # type: ignore[override]
+        hidden = self._hidden()
+        for field in super()._readable_fields:
+            if field.field_name not in hidden:
+                yield field
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = dict(super().to_representation(instance))
+        for name in self._hidden():
+            data[name] = None
+        return data
 
 
 class Pagination(LimitOffsetPagination):

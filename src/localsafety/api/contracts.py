@@ -1,19 +1,21 @@
 """Contracts: list, detail and edit; governance bodies; stages and decisions.
 
-Reads go through ``Contract.objects.visible_to`` (published or one's own) and, for the
-restricted record (people's names, decisions), ``scope.can_read_contract`` — the same rule
-as ``Contract.objects.visible_to(user, Need.RECORD)``. Writes go through
-``contracts.services``, which check
-who may do what and raise PermissionDenied (403), DomainError (400) or ConflictError (409).
+Reads go through the same selectors as the pages: the list through
+``selectors.contract_list`` (the overview's filters, with the overview's meaning), each
+contract through ``ContractApiView`` (``selectors.contract_for``: its public page). What only
+members may read (people's names, decisions, a stage's summary) is decided in the serializer
+context (``may_read_record``), never by changing model instances. Writes go through
+``contracts.services``, which check who may do what and raise PermissionDenied (403),
+DomainError (400) or ConflictError (409).
 """
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
@@ -21,18 +23,20 @@ from rest_framework.response import Response
 
 from localsafety.api.base import (
     ApiView,
-    AuthenticatedApiView,
     AuthenticatedRequest,
+    ContractApiView,
     Pagination,
+    RecordFieldsSerializer,
     lookup_for_input,
     paginated_response,
 )
+from localsafety.api.permissions import PUBLIC_READ
 from localsafety.api.serializers import (
     AreaRefSerializer,
     AxisSerializer,
     OrganisationRefSerializer,
 )
-from localsafety.contracts import services
+from localsafety.contracts import selectors, services
 from localsafety.contracts.access import scope_for
 from localsafety.contracts.models import (
     Axis,
@@ -46,7 +50,6 @@ from localsafety.contracts.models import (
     StageDecision,
     StageKind,
 )
-from localsafety.contracts.ownership import Need
 from localsafety.core.access import get_object_for_user
 from localsafety.organisations.models import Organisation, User
 from localsafety.territory.models import Area, AreaKind
@@ -56,14 +59,9 @@ STAGE_KIND_PARAMETER = OpenApiParameter(
 )
 
 
-def visible_contract(user: Any, contract_id: int) -> Contract:
-    """A contract whose public page the caller may open; 404 otherwise."""
-    return get_object_for_user(Contract.objects.visible_to(user, Need.PAGE), pk=contract_id)
-
-
-def accessible_contract(user: Any, contract_id: int) -> Contract:
-    """A contract whose restricted record the caller may read; 404 otherwise."""
-    return get_object_for_user(Contract.objects.visible_to(user, Need.RECORD), pk=contract_id)
+def record_context(request: Request, contract: Contract) -> dict[str, Any]:
+    """Serializer context: may the caller read this contract's restricted record?"""
+    return {"may_read_record": scope_for(request.user).can_read_contract(contract.pk)}
 
 
 # --- contracts ------------------------------------------------------------------------------
@@ -76,14 +74,48 @@ class ContractRefSerializer(serializers.Serializer[Any]):
 
 
 class ContractListApi(ApiView):
+    """GET the contracts the caller may see (the overview's list); POST registers one."""
+
+    permission_classes = PUBLIC_READ
     pagination_class = Pagination
 
     class FilterSerializer(serializers.Serializer[Any]):
-        category = serializers.ChoiceField(choices=ContractCategory.choices, required=False)
-        stage = serializers.ChoiceField(choices=StageKind.choices, required=False)
-        axis = serializers.IntegerField(required=False, min_value=1, help_text="Axis id.")
-        region = serializers.IntegerField(required=False, min_value=1, help_text="NUTS II area id.")
-        q = serializers.CharField(required=False, max_length=100)
+        """The overview's filters, with the overview's meaning (``selectors.ContractFilters``)."""
+
+        category = serializers.ChoiceField(
+            choices=ContractCategory.choices, required=False, allow_blank=True
+        )
+        stage = serializers.ChoiceField(choices=StageKind.choices, required=False, allow_blank=True)
+        axis = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            max_length=10,
+            help_text="Code of a national axis (i, ii, iii, iv).",
+        )
+        region = serializers.CharField(
+            required=False, allow_blank=True, max_length=10, help_text="NUTS II code (PT17)."
+        )
+        q = serializers.CharField(required=False, allow_blank=True, max_length=100)
+
+        def validate_axis(self, value: str) -> str:
+            if value and not selectors.national_axes().filter(code=value).exists():
+                raise serializers.ValidationError(_("Choose one of the national axes."))
+            return value
+
+        def validate_region(self, value: str) -> str:
+            if value and not selectors.nuts2_regions().filter(code=value).exists():
+                raise serializers.ValidationError(_("Choose one of the NUTS II regions."))
+            return value
+
+        def filters(self) -> selectors.ContractFilters:
+            data = self.validated_data
+            return selectors.ContractFilters(
+                category=data.get("category", ""),
+                stage=data.get("stage", ""),
+                axis=data.get("axis", ""),
+                region=data.get("region", ""),
+                q=data.get("q", "").strip(),
+            )
 
     class OutputSerializer(serializers.Serializer[Any]):
         id = serializers.IntegerField()
@@ -101,31 +133,10 @@ class ContractListApi(ApiView):
     def get(self, request: Request) -> Response:
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        wanted = filters.validated_data
-        contracts = Contract.objects.visible_to(request.user, Need.PAGE).select_related(
-            "municipality"
-        )
-        if "category" in wanted:
-            contracts = contracts.filter(category=wanted["category"])
-        if "stage" in wanted:
-            contracts = contracts.filter(stage=wanted["stage"])
-        if "axis" in wanted:
-            # One row per (contract, axis) pair, so filtering on one axis needs no DISTINCT.
-            contracts = contracts.filter(axes__pk=wanted["axis"])
-        if "region" in wanted:
-            # Districts can span regions: each municipality carries its own NUTS II code.
-            region_code = Area.objects.filter(
-                pk=wanted["region"], kind=AreaKind.NUTS2, owner_contract__isnull=True
-            ).values("code")[:1]
-            contracts = contracts.filter(municipality__nuts2_code__in=region_code)
-        if wanted.get("q"):
-            contracts = contracts.filter(
-                Q(title__icontains=wanted["q"]) | Q(municipality__name__icontains=wanted["q"])
-            )
         return paginated_response(
             view=self,
             request=request,
-            queryset=contracts.order_by("-signed_on", "title", "pk"),
+            queryset=selectors.contract_list(request.user, filters.filters()),
             serializer_class=self.OutputSerializer,
         )
 
@@ -151,10 +162,8 @@ class ContractListApi(ApiView):
         is_published = serializers.BooleanField(required=False, default=False)
 
     @extend_schema(request=CreateInputSerializer, responses={201: ContractRefSerializer})
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         """Register a contract (a municipality's managers): committee, core and four stages."""
-        if not request.user.is_authenticated:
-            raise exceptions.NotAuthenticated()
         payload = self.CreateInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
@@ -226,9 +235,10 @@ class SignatorySerializer(serializers.Serializer[Any]):
     signed_by = serializers.CharField()
 
 
-class ContractDetailApi(ApiView):
+class ContractDetailApi(ContractApiView):
     """GET the contract's summary; PATCH its own fields (lead organisation only)."""
 
+    permission_classes = PUBLIC_READ
     parser_classes = [JSONParser]
 
     class OutputSerializer(serializers.Serializer[Any]):
@@ -252,7 +262,10 @@ class ContractDetailApi(ApiView):
         data_origin = serializers.CharField()
         source_note = serializers.CharField()
         updated_at = serializers.DateTimeField()
-        can_edit = serializers.BooleanField(help_text="Whether the caller may PATCH it.")
+        can_edit = serializers.SerializerMethodField(help_text="Whether the caller may PATCH it.")
+
+        def get_can_edit(self, contract: Contract) -> bool:
+            return bool(self.context["user_scope"].can_manage_contract(contract.pk))
 
     class UpdateInputSerializer(serializers.Serializer[Any]):
         version = serializers.IntegerField(
@@ -270,94 +283,71 @@ class ContractDetailApi(ApiView):
                 raise serializers.ValidationError(_("Send at least one field to change."))
             return attrs
 
-    @staticmethod
-    def _detail(user: Any, contract_id: int) -> Contract:
-        contract = get_object_for_user(
-            Contract.objects.visible_to(user, Need.PAGE)
-            .select_related("municipality", "lead_organisation")
-            .prefetch_related(
-                "areas",
-                "axes",
-                Prefetch("stages", Stage.objects.order_by("position")),
-                "signatories__organisation",
-            ),
-            pk=contract_id,
+    def _detail(self, request: Request, contract: Contract) -> Response:
+        prefetch_related_objects(
+            [contract],
+            "areas",
+            "axes",
+            Prefetch("stages", Stage.objects.order_by("position")),
+            "signatories__organisation",
         )
-        contract.can_edit = scope_for(user).can_manage_contract(contract.pk)  # type: ignore[attr-defined]
-        return contract
+        context = {"user_scope": scope_for(request.user)}
+        return Response(self.OutputSerializer(contract, context=context).data)
 
     @extend_schema(responses=OutputSerializer)
-    def get(self, request: Request, contract_id: int) -> Response:
-        return Response(self.OutputSerializer(self._detail(request.user, contract_id)).data)
+    def get(self, request: Request, contract: Contract) -> Response:
+        return self._detail(request, contract)
 
     @extend_schema(request=UpdateInputSerializer, responses=OutputSerializer)
-    def patch(self, request: Request, contract_id: int) -> Response:
-        contract = visible_contract(request.user, contract_id)
+    def patch(self, request: AuthenticatedRequest, contract: Contract) -> Response:
         payload = self.UpdateInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         changes = dict(payload.validated_data)
         expected_version = changes.pop("version")
         services.contract_update(
-            actor=cast(User, request.user),  # an anonymous caller is refused by the service
+            actor=request.user,
             contract=contract,
             expected_version=expected_version,
             changes=changes,
         )
-        return Response(self.OutputSerializer(self._detail(request.user, contract_id)).data)
+        return self._detail(request, selectors.contract_for(request.user, contract.pk, need="page"))
 
 
 # --- governance bodies -------------------------------------------------------------------
 
 
-class BodyMemberSerializer(serializers.Serializer[Any]):
+class BodyMemberSerializer(RecordFieldsSerializer):
     """A seat; ``person``/``person_name`` are null unless the caller reads the record."""
+
+    record_fields = ("person", "person_name")
 
     id = serializers.IntegerField()
     organisation = OrganisationRefSerializer()
     role = serializers.CharField()
     role_label = serializers.CharField(source="get_role_display")
-    person = serializers.IntegerField(source="shown_person_id", allow_null=True)
-    person_name = serializers.CharField(source="shown_person_name", allow_null=True)
+    person = serializers.IntegerField(source="person_id", allow_null=True)
+    person_name = serializers.CharField(source="display_name", allow_null=True)
 
 
-def _show_people(members: list[BodyMember], *, allowed: bool) -> list[BodyMember]:
-    for member in members:
-        member.shown_person_id = member.person_id if allowed else None  # type: ignore[attr-defined]
-        member.shown_person_name = member.display_name if allowed else None  # type: ignore[attr-defined]
-    return members
+class BodyListApi(ContractApiView):
+    permission_classes = PUBLIC_READ
 
-
-class BodyListApi(ApiView):
     class OutputSerializer(serializers.Serializer[Any]):
         id = serializers.IntegerField()
         kind = serializers.CharField()
         kind_label = serializers.CharField(source="get_kind_display")
         name = serializers.CharField()
         remit = serializers.CharField()
-        members = BodyMemberSerializer(many=True, source="member_rows")
+        members = BodyMemberSerializer(many=True, source="members.all")
 
     @extend_schema(responses=OutputSerializer(many=True))
-    def get(self, request: Request, contract_id: int) -> Response:
-        contract = visible_contract(request.user, contract_id)
-        allowed = scope_for(request.user).can_read_contract(contract.pk)
-        bodies = list(
-            GovernanceBody.objects.filter(contract=contract)
-            .order_by("kind")
-            .prefetch_related(
-                Prefetch(
-                    "members",
-                    BodyMember.objects.select_related("organisation", "person").order_by(
-                        "role", "organisation__name", "pk"
-                    ),
-                )
-            )
-        )
-        for body in bodies:
-            body.member_rows = _show_people(list(body.members.all()), allowed=allowed)  # type: ignore[attr-defined]
-        return Response(self.OutputSerializer(bodies, many=True).data)
+    def get(self, request: Request, contract: Contract) -> Response:
+        bodies = selectors.contract_bodies(contract)
+        context = record_context(request, contract)
+        return Response(self.OutputSerializer(bodies, many=True, context=context).data)
 
 
-class BodyMemberAddApi(AuthenticatedApiView):
+class BodyMemberAddApi(ContractApiView):
     parser_classes = [JSONParser]
 
     class InputSerializer(serializers.Serializer[Any]):
@@ -372,8 +362,7 @@ class BodyMemberAddApi(AuthenticatedApiView):
         role = serializers.ChoiceField(choices=BodyRole.choices, default=BodyRole.MEMBER)
 
     @extend_schema(request=InputSerializer, responses={201: BodyMemberSerializer})
-    def post(self, request: AuthenticatedRequest, contract_id: int, body_id: int) -> Response:
-        contract = visible_contract(request.user, contract_id)
+    def post(self, request: AuthenticatedRequest, contract: Contract, body_id: int) -> Response:
         body = get_object_for_user(GovernanceBody.objects.filter(contract=contract), pk=body_id)
         payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -396,15 +385,13 @@ class BodyMemberAddApi(AuthenticatedApiView):
             person_name=data.get("person_name", ""),
             role=data["role"],
         )
-        allowed = scope_for(request.user).can_read_contract(contract.pk)
-        _show_people([member], allowed=allowed)
-        return Response(BodyMemberSerializer(member).data, status=201)
+        context = record_context(request, contract)
+        return Response(BodyMemberSerializer(member, context=context).data, status=201)
 
 
-class BodyMemberRemoveApi(AuthenticatedApiView):
+class BodyMemberRemoveApi(ContractApiView):
     @extend_schema(request=None, responses={204: None})
-    def delete(self, request: AuthenticatedRequest, contract_id: int, member_id: int) -> Response:
-        contract = visible_contract(request.user, contract_id)
+    def delete(self, request: AuthenticatedRequest, contract: Contract, member_id: int) -> Response:
         member = get_object_for_user(
             BodyMember.objects.filter(body__contract=contract).select_related("body"),
             pk=member_id,
@@ -416,11 +403,12 @@ class BodyMemberRemoveApi(AuthenticatedApiView):
 # --- stages ----------------------------------------------------------------------------------
 
 
-class StageListApi(ApiView):
+class StageListApi(ContractApiView):
+    permission_classes = PUBLIC_READ
+
     @extend_schema(responses=StageSummarySerializer(many=True))
-    def get(self, request: Request, contract_id: int) -> Response:
-        contract = visible_contract(request.user, contract_id)
-        stages = Stage.objects.filter(contract=contract).order_by("position")
+    def get(self, request: Request, contract: Contract) -> Response:
+        stages = selectors.contract_stages(contract)
         return Response(StageSummarySerializer(stages, many=True).data)
 
 
@@ -428,7 +416,7 @@ class StageDecisionSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     action = serializers.CharField()
     action_label = serializers.CharField(source="get_action_display")
-    actor = serializers.CharField(source="actor_name")
+    actor = serializers.CharField()
     actor_organisation = OrganisationRefSerializer(allow_null=True)
     status_before = serializers.CharField()
     status_after = serializers.CharField()
@@ -436,46 +424,46 @@ class StageDecisionSerializer(serializers.Serializer[Any]):
     decided_at = serializers.DateTimeField()
 
 
-def _decision_rows(decisions: list[StageDecision]) -> list[StageDecision]:
-    for decision in decisions:
-        decision.actor_name = str(decision.actor)  # type: ignore[attr-defined]
-    return decisions
+class StageDetailApi(ContractApiView):
+    permission_classes = PUBLIC_READ
 
+    class OutputSerializer(StageSummarySerializer, RecordFieldsSerializer):
+        record_fields = ("summary", "decisions")
 
-class StageDetailApi(ApiView):
-    class OutputSerializer(StageSummarySerializer):
         summary = serializers.CharField(
-            source="shown_summary", allow_null=True, help_text="Null unless you read the record."
+            allow_null=True, help_text="Null unless you read the record."
         )
         decisions = StageDecisionSerializer(
             many=True,
-            source="decision_rows",
+            source="decisions.all",
             allow_null=True,
             help_text="Who decided what and why; null unless you read the record.",
         )
-        allowed_actions = serializers.ListField(
-            child=serializers.ChoiceField(choices=DecisionAction.choices),
-            help_text="The decisions you may take on this stage now.",
+        allowed_actions = serializers.SerializerMethodField(
+            help_text="The decisions you may take on this stage now."
         )
+
+        @extend_schema_field(
+            serializers.ListField(child=serializers.ChoiceField(choices=DecisionAction.choices))
+        )
+        def get_allowed_actions(self, stage: Stage) -> list[str]:
+            return services.allowed_actions(self.context["user"], stage)
 
     @extend_schema(parameters=[STAGE_KIND_PARAMETER], responses=OutputSerializer)
-    def get(self, request: Request, contract_id: int, kind: str) -> Response:
-        contract = visible_contract(request.user, contract_id)
-        stage = get_object_for_user(Stage.objects.filter(contract=contract), kind=kind)
-        allowed = scope_for(request.user).can_read_contract(contract.pk)
-        stage.shown_summary = stage.summary if allowed else None  # type: ignore[attr-defined]
-        stage.decision_rows = (  # type: ignore[attr-defined]
-            _decision_rows(
-                list(stage.decisions.select_related("actor", "actor_organisation").all())
+    def get(self, request: Request, contract: Contract, kind: str) -> Response:
+        context = {**record_context(request, contract), "user": request.user}
+        stages = Stage.objects.filter(contract=contract)
+        if context["may_read_record"]:
+            stages = stages.prefetch_related(
+                Prefetch(
+                    "decisions", StageDecision.objects.select_related("actor", "actor_organisation")
+                )
             )
-            if allowed
-            else None
-        )
-        stage.allowed_actions = services.allowed_actions(request.user, stage)  # type: ignore[attr-defined]
-        return Response(self.OutputSerializer(stage).data)
+        stage = get_object_for_user(stages, kind=kind)
+        return Response(self.OutputSerializer(stage, context=context).data)
 
 
-class StageDecideApi(AuthenticatedApiView):
+class StageDecideApi(ContractApiView):
     parser_classes = [JSONParser]
 
     class InputSerializer(serializers.Serializer[Any]):
@@ -496,8 +484,7 @@ class StageDecideApi(AuthenticatedApiView):
         request=InputSerializer,
         responses={201: OutputSerializer},
     )
-    def post(self, request: AuthenticatedRequest, contract_id: int, kind: str) -> Response:
-        contract = visible_contract(request.user, contract_id)
+    def post(self, request: AuthenticatedRequest, contract: Contract, kind: str) -> Response:
         stage = get_object_for_user(Stage.objects.filter(contract=contract), kind=kind)
         payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -510,7 +497,6 @@ class StageDecideApi(AuthenticatedApiView):
             comment=data.get("comment", ""),
         )
         stage.refresh_from_db()
-        _decision_rows([decision])
         return Response(
             self.OutputSerializer({"decision": decision, "stage": stage}).data, status=201
         )

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 
-from localsafety.api.base import AuthenticatedApiView
+from localsafety.api.base import ApiView, AuthenticatedRequest
 from localsafety.contracts.access import scope_for
 from localsafety.contracts.models import BodyMember, Contract
-from localsafety.organisations.models import Membership, User
+from localsafety.organisations.models import Membership
 
 
 class MeMembershipSerializer(serializers.Serializer[Any]):
@@ -43,7 +42,7 @@ class MeContractSerializer(serializers.Serializer[Any]):
     can_contribute = serializers.BooleanField()
 
 
-class MeApi(AuthenticatedApiView):
+class MeApi(ApiView):
     class OutputSerializer(serializers.Serializer[Any]):
         id = serializers.IntegerField()
         username = serializers.CharField()
@@ -58,8 +57,8 @@ class MeApi(AuthenticatedApiView):
         contracts = MeContractSerializer(many=True)
 
     @extend_schema(responses=OutputSerializer)
-    def get(self, request: Request) -> Response:
-        user = cast(User, request.user)
+    def get(self, request: AuthenticatedRequest) -> Response:
+        user = request.user
         scope = scope_for(user)
         memberships = Membership.objects.filter(user=user).select_related("organisation")
         seats = BodyMember.objects.filter(person=user).select_related("body").order_by("pk")

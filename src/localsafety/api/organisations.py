@@ -11,12 +11,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from localsafety.api.base import ApiView, Pagination, paginated_response
+from localsafety.api.permissions import PUBLIC_READ
 from localsafety.api.serializers import AreaRefSerializer
 from localsafety.core.access import get_object_for_user
 from localsafety.organisations.models import Organisation, OrganisationKind
 
 
 class OrganisationListApi(ApiView):
+    permission_classes = PUBLIC_READ
     pagination_class = Pagination
 
     class FilterSerializer(serializers.Serializer[Any]):
@@ -53,6 +55,8 @@ class OrganisationListApi(ApiView):
 
 
 class OrganisationDetailApi(ApiView):
+    permission_classes = PUBLIC_READ
+
     class OutputSerializer(serializers.Serializer[Any]):
         id = serializers.IntegerField()
         name = serializers.CharField()

@@ -1,8 +1,9 @@
 """A contract's restricted record: meetings, documents and change history.
 
-Only the contract's members (and the national level) read these: the contract is looked up
-through ``Contract.objects.visible_to(user, Need.RECORD)``, so anyone else gets 404 for
-reads and writes alike.
+Only signed-in people reach these views (the API's default), and only the contract's members
+(and the national level) find the contract: ``ContractApiView`` with ``need = "record"``
+resolves it like the pages' record tabs, so anyone else gets 404 for reads and writes alike.
+Lists read through the pages' selectors.
 """
 
 from __future__ import annotations
@@ -16,14 +17,19 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from localsafety.api.base import ApiView, Pagination, lookup_for_input, paginated_response
-from localsafety.api.contracts import accessible_contract
+from localsafety.api.base import (
+    AuthenticatedRequest,
+    ContractApiView,
+    Pagination,
+    lookup_for_input,
+    paginated_response,
+)
 from localsafety.api.serializers import BodyRefSerializer, OrganisationRefSerializer
-from localsafety.contracts import services
+from localsafety.contracts import selectors, services
 from localsafety.contracts.history import MAX_HISTORY, contract_history
 from localsafety.contracts.models import (
     BodyMember,
-    Document,
+    Contract,
     DocumentKind,
     GovernanceBody,
     Meeting,
@@ -51,9 +57,10 @@ class MeetingSerializer(serializers.Serializer[Any]):
     created_at = serializers.DateTimeField()
 
 
-class MeetingListApi(ApiView):
+class MeetingListApi(ContractApiView):
     """GET the contract's meetings (members only); POST records one (partners)."""
 
+    need = "record"
     pagination_class = Pagination
     parser_classes = [JSONParser]
 
@@ -70,23 +77,16 @@ class MeetingListApi(ApiView):
         )
 
     @extend_schema(responses=MeetingSerializer(many=True))
-    def get(self, request: Request, contract_id: int) -> Response:
-        contract = accessible_contract(request.user, contract_id)
-        meetings = (
-            Meeting.objects.filter(contract=contract)
-            .select_related("body", "recorded_by_organisation")
-            .prefetch_related("attendees__organisation", "attendees__person")
-            .order_by("-held_on", "-pk")
+    def get(self, request: Request, contract: Contract) -> Response:
+        meetings = selectors.meeting_list(request.user, contract).prefetch_related(
+            "attendees__organisation", "attendees__person"
         )
         return paginated_response(
             view=self, request=request, queryset=meetings, serializer_class=MeetingSerializer
         )
 
     @extend_schema(request=CreateInputSerializer, responses={201: MeetingSerializer})
-    def post(self, request: Request, contract_id: int) -> Response:
-        if not request.user.is_authenticated:
-            self.permission_denied(request)
-        contract = accessible_contract(request.user, contract_id)
+    def post(self, request: AuthenticatedRequest, contract: Contract) -> Response:
         payload = self.CreateInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
@@ -128,17 +128,12 @@ class DocumentSerializer(serializers.Serializer[Any]):
     organisation = OrganisationRefSerializer()
     meeting = serializers.IntegerField(source="meeting_id", allow_null=True)
     stage = serializers.CharField(source="stage.kind", allow_null=True, default=None)
-    uploaded_by = serializers.CharField(source="uploaded_by_name")
+    uploaded_by = serializers.CharField()
     uploaded_at = serializers.DateTimeField()
 
 
-def _with_uploader(documents: list[Document]) -> list[Document]:
-    for document in documents:
-        document.uploaded_by_name = str(document.uploaded_by)  # type: ignore[attr-defined]
-    return documents
-
-
-class DocumentListApi(ApiView):
+class DocumentListApi(ContractApiView):
+    need = "record"
     """GET the contract's documents' metadata (members only); POST uploads one (partners)."""
 
     pagination_class = Pagination
@@ -152,24 +147,16 @@ class DocumentListApi(ApiView):
         stage = serializers.ChoiceField(choices=StageKind.choices, required=False)
 
     @extend_schema(responses=DocumentSerializer(many=True))
-    def get(self, request: Request, contract_id: int) -> Response:
-        contract = accessible_contract(request.user, contract_id)
-        documents = (
-            Document.objects.filter(contract=contract)
-            .select_related("organisation", "uploaded_by", "stage")
-            .order_by("-uploaded_at", "-pk")
-        )
-        paginator = Pagination()
-        page = paginator.paginate_queryset(documents, request, view=self) or []
-        return paginator.get_paginated_response(
-            DocumentSerializer(_with_uploader(list(page)), many=True).data
+    def get(self, request: Request, contract: Contract) -> Response:
+        return paginated_response(
+            view=self,
+            request=request,
+            queryset=selectors.document_list(request.user, contract),
+            serializer_class=DocumentSerializer,
         )
 
     @extend_schema(request=UploadInputSerializer, responses={201: DocumentSerializer})
-    def post(self, request: Request, contract_id: int) -> Response:
-        if not request.user.is_authenticated:
-            self.permission_denied(request)
-        contract = accessible_contract(request.user, contract_id)
+    def post(self, request: AuthenticatedRequest, contract: Contract) -> Response:
         payload = self.UploadInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
@@ -190,7 +177,7 @@ class DocumentListApi(ApiView):
             meeting=meeting,
             stage=stage,
         )
-        return Response(DocumentSerializer(_with_uploader([document])[0]).data, status=201)
+        return Response(DocumentSerializer(document).data, status=201)
 
 
 class HistoryChangeSerializer(serializers.Serializer[Any]):
@@ -214,7 +201,9 @@ class HistoryEntrySerializer(serializers.Serializer[Any]):
     changes = HistoryChangeSerializer(many=True)
 
 
-class HistoryApi(ApiView):
+class HistoryApi(ContractApiView):
+    need = "record"
+
     class FilterSerializer(serializers.Serializer[Any]):
         limit = serializers.IntegerField(
             min_value=1, max_value=MAX_HISTORY, default=MAX_HISTORY, required=False
@@ -226,8 +215,7 @@ class HistoryApi(ApiView):
         ],
         responses=HistoryEntrySerializer(many=True),
     )
-    def get(self, request: Request, contract_id: int) -> Response:
-        contract = accessible_contract(request.user, contract_id)
+    def get(self, request: Request, contract: Contract) -> Response:
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         entries = contract_history(request.user, contract, limit=filters.validated_data["limit"])

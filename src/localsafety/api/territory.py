@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from localsafety.api.base import ApiView, Pagination, flag, paginated_response
+from localsafety.api.permissions import PUBLIC_READ
 from localsafety.api.serializers import AreaRefSerializer
 from localsafety.contracts.zones import areas_visible_to
 from localsafety.core.access import get_object_for_user
@@ -36,6 +37,7 @@ class AreaPopulationSerializer(serializers.Serializer[Any]):
 
 
 class AreaListApi(ApiView):
+    permission_classes = PUBLIC_READ
     pagination_class = Pagination
 
     class FilterSerializer(serializers.Serializer[Any]):
@@ -78,6 +80,8 @@ class AreaListApi(ApiView):
 
 
 class AreaDetailApi(ApiView):
+    permission_classes = PUBLIC_READ
+
     class OutputSerializer(serializers.Serializer[Any]):
         id = serializers.IntegerField()
         kind = serializers.CharField()

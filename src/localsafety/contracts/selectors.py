@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 
@@ -60,7 +60,7 @@ def contract_list(user: Any, filters: ContractFilters | None = None) -> QuerySet
         queryset = queryset.filter(
             Q(title__icontains=filters.q) | Q(municipality__name__icontains=filters.q)
         )
-    return queryset.distinct().order_by("-signed_on", "title")
+    return queryset.distinct().order_by("-signed_on", "title", "pk")
 
 
 def contract_counts(
@@ -131,38 +131,18 @@ def national_axes() -> QuerySet[Axis]:
     return Axis.objects.national().order_by("position")
 
 
-ContractNeed = Literal["page", "record"]
-
-
-def contract_for(user: Any, contract_id: Any, *, need: ContractNeed) -> Contract:
+def contract_for(user: Any, contract_id: Any, *, need: Need | str = Need.PAGE) -> Contract:
     """The contract of a contract-scoped URL, resolved once for pages and API alike; 404 if
-    it is missing or the person may not reach it at this tier.
+    it is missing or the person may not reach it for this ``need``.
 
-    ``page``: its public page (published, or one's own); ``record``: its restricted record
-    (meetings, documents, history; members and the national level).
+    ``Need.PAGE``: its public page (published, or one's own); ``Need.RECORD``: its restricted
+    record (meetings, documents, history; members and the national level).
     """
-    if need == "record":
-        return contract_for_member(user, contract_id)
-    return contract_for_page(user, contract_id)
-
-
-def contract_for_page(user: Any, pk: Any) -> Contract:
-    """A contract whose page the person may open (published or their own); 404 otherwise."""
     return get_object_for_user(
-        Contract.objects.visible_to(user, Need.PAGE)
+        Contract.objects.visible_to(user, Need(need))
         .select_related("municipality", "municipality__parent", "lead_organisation")
         .defer("municipality__geometry", "municipality__parent__geometry"),
-        pk=pk,
-    )
-
-
-def contract_for_member(user: Any, pk: Any) -> Contract:
-    """A contract whose restricted record the person may read; 404 otherwise."""
-    return get_object_for_user(
-        Contract.objects.visible_to(user, Need.RECORD)
-        .select_related("municipality", "municipality__parent", "lead_organisation")
-        .defer("municipality__geometry", "municipality__parent__geometry"),
-        pk=pk,
+        pk=contract_id,
     )
 
 
@@ -172,7 +152,7 @@ def contract_stages(contract: Contract) -> list[Stage]:
 
 def contract_bodies(contract: Contract) -> list[GovernanceBody]:
     members = BodyMember.objects.select_related("organisation", "person").order_by(
-        "role", "organisation__name"
+        "role", "organisation__name", "pk"
     )
     return list(
         contract.bodies.order_by("kind").prefetch_related(Prefetch("members", queryset=members))
@@ -209,7 +189,7 @@ def document_list(user: Any, contract: Contract) -> QuerySet[Document]:
         Document.objects.visible_to(user)
         .filter(contract=contract)
         .select_related("organisation", "uploaded_by", "meeting", "stage")
-        .order_by("-uploaded_at")
+        .order_by("-uploaded_at", "-pk")
     )
 
 

@@ -90,17 +90,19 @@ def test_member_input_is_checked(world, api_for, english):
     url = reverse("api:body-member-add", args=[world.contract_a.pk, committee.pk])
     client = api_for(world.coordinator_a)
     missing_org = client.post(url, {"organisation": 999999}, format="json")
-    assert missing_org.status_code == 400 and "organisation" in missing_org.json()
+    assert missing_org.status_code == 400 and "organisation" in missing_org.json()["errors"]
     # A person must belong to the organisation that takes the seat.
     wrong_person = client.post(
         url, {"organisation": world.ngo_a.pk, "person": world.partner_b.pk}, format="json"
     )
-    assert wrong_person.status_code == 400 and "person" in wrong_person.json()
+    assert wrong_person.status_code == 400 and "person" in wrong_person.json()["errors"]
     second_chair = client.post(
         url, {"organisation": world.ngo_a.pk, "person_name": "X", "role": "chair"}, format="json"
     )
     assert second_chair.status_code == 400
-    assert "chair" in second_chair.json()["detail"] and second_chair.json()["field"] == "role"
+    assert "chair" in second_chair.json()["detail"] and list(second_chair.json()["errors"]) == [
+        "role"
+    ]
 
 
 def test_chair_cannot_be_removed(world, api_for):

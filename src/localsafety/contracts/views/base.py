@@ -15,7 +15,8 @@ from localsafety.contracts.access import scope_for
 from localsafety.contracts.models import (
     Contract,
 )
-from localsafety.contracts.selectors import ContractNeed, contract_for
+from localsafety.contracts.ownership import Need
+from localsafety.contracts.selectors import contract_for
 from localsafety.core.access import require
 from localsafety.core.forms import submit_form
 
@@ -28,7 +29,7 @@ _WRITE_CHECKS: dict[str, Callable[[Any, int], bool]] = {
 
 
 def contract_view(
-    need: ContractNeed = "page", *, may: WriteCheck | None = None
+    need: Need | str = Need.PAGE, *, may: WriteCheck | None = None
 ) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
     """Resolve the URL's ``contract_id`` once, through the scope, and call the view with
     ``contract=`` instead (Sentry's ``ProjectEndpoint.convert_args``).
