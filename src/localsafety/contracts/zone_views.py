@@ -188,7 +188,7 @@ def zone_upload(request: HttpRequest, contract_id: int) -> HttpResponse:
         except DomainError as exc:
             add_service_error(form, exc)
         else:
-            return redirect("territory:import_detail", pk=area_import.pk)
+            return redirect("territory:import_detail", import_id=area_import.pk)
     return render(
         request,
         "contracts/zones/upload.html",

@@ -36,9 +36,10 @@ from localsafety.organisations.models import Membership, Organisation
 PAGE_SIZE = 25
 
 
-def _organisation(request: HttpRequest, pk: int) -> Organisation:
+def _organisation(request: HttpRequest, organisation_id: int) -> Organisation:
     return get_object_for_user(
-        Organisation.objects.visible_to(request.user).select_related("municipality"), pk=pk
+        Organisation.objects.visible_to(request.user).select_related("municipality"),
+        pk=organisation_id,
     )
 
 
@@ -66,8 +67,8 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = _organisation(request, pk)
+def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    organisation = _organisation(request, organisation_id)
     can_manage_members = memberships_for(request.user).can_manage_members(organisation.pk)
     show_members = can_manage_members or selectors.may_see_members(request.user, organisation)
     members = list(selectors.organisation_members(organisation)) if show_members else []
@@ -115,8 +116,8 @@ def organisation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def organisation_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    organisation = _organisation(request, pk)
+def organisation_edit(request: AuthenticatedHttpRequest, organisation_id: int) -> HttpResponse:
+    organisation = _organisation(request, organisation_id)
     require(can_edit_organisation(request.user, organisation.pk))
     # The form validates a copy, so the service still sees the stored values to compare.
     form = OrganisationForm(request.POST or None, instance=copy.copy(organisation))
@@ -140,8 +141,8 @@ def organisation_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def member_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    organisation = _organisation(request, pk)
+def member_add(request: AuthenticatedHttpRequest, organisation_id: int) -> HttpResponse:
+    organisation = _organisation(request, organisation_id)
     require(memberships_for(request.user).can_manage_members(organisation.pk))
     form = MembershipAddForm(request.POST or None)
     done = submit_form(
@@ -167,8 +168,8 @@ def member_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def member_invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    organisation = _organisation(request, pk)
+def member_invite(request: AuthenticatedHttpRequest, organisation_id: int) -> HttpResponse:
+    organisation = _organisation(request, organisation_id)
     require(memberships_for(request.user).can_manage_members(organisation.pk))
     form = UserInviteForm(request.POST or None)
     done = submit_form(
@@ -195,23 +196,25 @@ def member_invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _membership(request: HttpRequest, pk: int, membership_pk: int) -> Membership:
-    organisation = _organisation(request, pk)
+def _membership(request: HttpRequest, organisation_id: int, membership_id: int) -> Membership:
+    organisation = _organisation(request, organisation_id)
     require(memberships_for(request.user).can_manage_members(organisation.pk))
     return get_object_for_user(
         Membership.objects.filter(organisation=organisation).select_related("user", "organisation"),
-        pk=membership_pk,
+        pk=membership_id,
     )
 
 
 @login_required
 @require_POST
-def member_role(request: AuthenticatedHttpRequest, pk: int, membership_pk: int) -> HttpResponse:
-    membership = _membership(request, pk, membership_pk)
+def member_role(
+    request: AuthenticatedHttpRequest, organisation_id: int, membership_id: int
+) -> HttpResponse:
+    membership = _membership(request, organisation_id, membership_id)
     form = MembershipRoleForm(request.POST, prefix=f"m{membership.pk}")
     if not form.is_valid():
         messages.error(request, _("Choose a valid role."))
-        return redirect("organisations:detail", pk)
+        return redirect("organisations:detail", organisation_id)
     try:
         services.membership_update_role(
             actor=request.user, membership=membership, role=form.cleaned_data["role"]
@@ -224,17 +227,19 @@ def member_role(request: AuthenticatedHttpRequest, pk: int, membership_pk: int) 
             _("%(name)s is now %(role)s.")
             % {"name": membership.user, "role": membership.get_role_display()},
         )
-    return redirect("organisations:detail", pk)
+    return redirect("organisations:detail", organisation_id)
 
 
 @login_required
 @require_POST
-def member_remove(request: AuthenticatedHttpRequest, pk: int, membership_pk: int) -> HttpResponse:
-    membership = _membership(request, pk, membership_pk)
+def member_remove(
+    request: AuthenticatedHttpRequest, organisation_id: int, membership_id: int
+) -> HttpResponse:
+    membership = _membership(request, organisation_id, membership_id)
     try:
         services.membership_remove(actor=request.user, membership=membership)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("%(name)s was removed.") % {"name": membership.user})
-    return redirect("organisations:detail", pk)
+    return redirect("organisations:detail", organisation_id)

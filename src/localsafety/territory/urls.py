@@ -9,6 +9,6 @@ urlpatterns = [
     path("reference/", views.reference, name="reference"),
     path("reference/load/", views.reference_load, name="reference_load"),
     path("imports/new/", views.import_new, name="import_new"),
-    path("imports/<int:pk>/", views.import_detail, name="import_detail"),
+    path("imports/<int:import_id>/", views.import_detail, name="import_detail"),
     path("areas.geojson", views.areas_geojson, name="areas_geojson"),
 ]

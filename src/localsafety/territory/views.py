@@ -147,13 +147,13 @@ def import_new(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             add_service_error(form, exc)
         else:
-            return redirect("territory:import_detail", pk=area_import.pk)
+            return redirect("territory:import_detail", import_id=area_import.pk)
     return render(request, "territory/import_form.html", {"form": form, "nav": "reference"})
 
 
 @login_required
-def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    area_import = selectors.area_import_for(request.user, pk)
+def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
+    area_import = selectors.area_import_for(request.user, import_id)
     context = {
         "area_import": area_import,
         "in_progress": area_import.status in (ImportStatus.QUEUED, ImportStatus.RUNNING),
