@@ -30,7 +30,8 @@ PASSWORD = "bench password for the tests"  # noqa: S105
 
 
 @pytest.fixture
-def generated(db: None) -> None:
+def generated(empty_db: None) -> None:
+    """The generator's output alone (the shared test world is removed), so counts are exact."""
     generate(scale=SMALL, seed=7, bench_password=PASSWORD)
 
 
