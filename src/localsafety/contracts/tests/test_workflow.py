@@ -1,10 +1,20 @@
 from __future__ import annotations
 
+import threading
+
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection, connections
 
 from localsafety.contracts import services
-from localsafety.contracts.models import Contract, DecisionAction, StageKind, StageStatus
+from localsafety.contracts.models import (
+    Contract,
+    DecisionAction,
+    Stage,
+    StageDecision,
+    StageKind,
+    StageStatus,
+)
 from localsafety.core.errors import ConflictError, DomainError
 
 
@@ -78,7 +88,7 @@ def test_partner_cannot_approve_and_other_mayor_cannot_approve(world):
     assert stage.decisions.count() == 1
 
 
-def test_two_deciders_at_once_get_a_conflict(world):
+def test_a_decision_on_a_version_already_decided_is_a_conflict(world):
     stage = _diagnosis(world.contract_a)
     services.stage_decide(
         actor=world.partner_a, stage=stage, action="submit", expected_version=stage.version
@@ -98,6 +108,58 @@ def test_two_deciders_at_once_get_a_conflict(world):
         )
     stage.refresh_from_db()
     assert stage.status == StageStatus.RETURNED
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="two writers at once need a server database: SQLite's test database is one "
+    "in-memory connection, and SQLite ignores SELECT ... FOR UPDATE",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_deciders_at_once_on_two_connections_one_wins(world):
+    """The mayor returns and the commander approves the same submitted version, at the same
+    moment, each on their own database connection: exactly one decision lands, the other is
+    told someone else decided first."""
+    stage = _diagnosis(world.contract_a)
+    services.stage_decide(
+        actor=world.partner_a, stage=stage, action="submit", expected_version=stage.version
+    )
+    stage.refresh_from_db()
+    seen = stage.version
+    attempts = [
+        (world.mayor_a, "return", "Falta a matriz de indicadores"),
+        (world.commander_a, "approve", ""),
+    ]
+    both_ready = threading.Barrier(len(attempts))
+    outcomes: dict[str, object] = {}
+
+    def decide(person, action: str, comment: str) -> None:
+        try:
+            mine = Stage.objects.get(pk=stage.pk)  # on this thread's own connection
+            assert mine.version == seen
+            both_ready.wait(timeout=10)  # both have read the same version; now both decide
+            outcomes[action] = services.stage_decide(
+                actor=person, stage=mine, action=action, expected_version=seen, comment=comment
+            )
+        except Exception as exc:  # noqa: BLE001 - the outcome is what the test inspects
+            outcomes[action] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=decide, args=attempt) for attempt in attempts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads)
+
+    landed = [value for value in outcomes.values() if isinstance(value, StageDecision)]
+    refused = [value for value in outcomes.values() if isinstance(value, ConflictError)]
+    assert len(landed) == 1 and len(refused) == 1, outcomes
+    stage.refresh_from_db()
+    assert stage.version == seen + 1
+    assert stage.status == landed[0].status_after
+    assert stage.decisions.exclude(action="submit").count() == 1
 
 
 def test_return_and_reopen_need_a_reason(world):
