@@ -5,9 +5,13 @@ import threading
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection, connections
+from django.urls import reverse
+from rules import rulesets
 
 from localsafety.contracts import services
 from localsafety.contracts.models import (
+    BodyKind,
+    BodyMember,
     Contract,
     DecisionAction,
     Stage,
@@ -16,6 +20,9 @@ from localsafety.contracts.models import (
     StageStatus,
 )
 from localsafety.core.errors import ConflictError, DomainError
+from localsafety.organisations import access as organisation_access
+from localsafety.organisations.access import IS_NATIONAL_RULE
+from localsafety.organisations.models import User
 
 
 def _diagnosis(contract: Contract):
@@ -220,7 +227,51 @@ def test_visibility_querysets(world):
     assert list(Contract.objects.accessible_to(None)) == []
 
 
-def test_django_permissions_agree_with_the_access_rules(world):
+# Who may do what, written out by hand from the world's story (not computed from the scope
+# the rules wrap): a rule wired to the wrong predicate, or a scope that widens, changes a cell.
+READERS = {
+    "a": {"national", "mayor_a", "coordinator_a", "commander_a", "partner_a"},
+    "b": {"national", "mayor_b", "coordinator_b", "partner_b"},
+}
+EXPECTED_PERMISSIONS = {
+    "contracts.read_contract": READERS,
+    "contracts.manage_contract": {
+        "a": {"mayor_a", "coordinator_a"},
+        "b": {"mayor_b", "coordinator_b"},
+    },
+    "contracts.decide_stage": {"a": {"mayor_a", "commander_a"}, "b": {"mayor_b"}},
+    "contracts.submit_stage": {
+        "a": {"mayor_a", "coordinator_a", "partner_a"},
+        "b": {"mayor_b", "coordinator_b", "partner_b"},
+    },
+}
+# Members' names of an organisation: for readers of a contract it leads or sits on.
+MEMBER_VIEWERS = {
+    "town_a": READERS["a"],
+    "psp": READERS["a"],
+    "ngo_a": READERS["a"],
+    "town_b": READERS["b"],
+    "ngo_b": READERS["b"],
+    "ministry": set(),  # sits only on the national commission, which is no contract
+}
+
+
+def test_django_permissions_answer_as_the_world_says_for_every_person(world):
+    contracts = {"a": world.contract_a, "b": world.contract_b}
+    wrong = []
+    for name, user in world.users.items():
+        for permission, holders in EXPECTED_PERMISSIONS.items():
+            for letter, contract in contracts.items():
+                if user.has_perm(permission, contract) != (name in holders[letter]):
+                    wrong.append((name, permission, letter))
+        for organisation, viewers in MEMBER_VIEWERS.items():
+            allowed = user.has_perm("organisations.view_members", getattr(world, organisation))
+            if allowed != (name in viewers):
+                wrong.append((name, "organisations.view_members", organisation))
+        if bool(rulesets.test_rule(IS_NATIONAL_RULE, user)) != (name == "national"):
+            wrong.append((name, IS_NATIONAL_RULE, None))
+    assert not wrong, wrong
+    # The earlier spot checks, kept.
     contract = world.contract_a
     assert world.partner_a.has_perm("contracts.read_contract", contract)
     assert not world.partner_b.has_perm("contracts.read_contract", contract)
@@ -229,6 +280,22 @@ def test_django_permissions_agree_with_the_access_rules(world):
     assert world.commander_a.has_perm("contracts.decide_stage", contract)
     assert not world.partner_a.has_perm("contracts.decide_stage", contract)
     assert world.partner_a.has_perm("contracts.submit_stage", contract)
+
+
+def test_leaving_the_national_commission_ends_national_rights(world, client_for):
+    national = world.national
+    assert organisation_access.is_national(national)
+    assert national.has_perm("organisations.view_members", world.town_a)
+    page = reverse("organisations:detail", args=[world.town_a.pk])
+    assert "Carla Coordenadora" in client_for(national).get(page).content.decode()
+
+    BodyMember.objects.filter(person=national, body__kind=BodyKind.INTERMINISTERIAL).delete()
+    former = User.objects.get(pk=national.pk)  # a fresh object: the scope is memoised per object
+    assert not organisation_access.is_national(former)
+    assert not rulesets.test_rule(IS_NATIONAL_RULE, former)
+    assert not former.has_perm("contracts.read_contract", world.contract_a)
+    assert not former.has_perm("organisations.view_members", world.town_a)
+    assert "Carla Coordenadora" not in client_for(former).get(page).content.decode()
 
 
 def test_reopen_with_a_reason_brings_the_stage_back(world):
