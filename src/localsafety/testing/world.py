@@ -14,9 +14,12 @@ Like healthchecks' alice/bob/charlie: every access test speaks of the same peopl
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, fields
+from typing import Any
 
 from django.db import transaction
+from django.db.models import Model
 
 from localsafety.contracts import services as contract_services
 from localsafety.contracts.models import (
@@ -238,3 +241,32 @@ def build_world() -> World:
         contract_a=contract_a,
         contract_b=contract_b,
     )
+
+
+# --- built once, fetched per test ---------------------------------------------------------
+
+WorldKeys = dict[str, tuple[type[Model], object]]
+"""Where each named object of a built world lives: field name -> (model, primary key)."""
+
+
+def world_keys(world: World) -> WorldKeys:
+    keys: WorldKeys = {}
+    for field in fields(World):
+        obj = getattr(world, field.name)
+        keys[field.name] = (type(obj), obj.pk)
+    return keys
+
+
+def fetch_world(keys: WorldKeys) -> World:
+    """Fresh instances of a world already in the database: one query per model.
+
+    Fresh matters: the access layers memoise a person's scope on the user object
+    (``core.access.ACCESS_CACHE_ATTR``), so objects shared between tests would carry one
+    test's seats into the next.
+    """
+    wanted: dict[type[Model], list[object]] = defaultdict(list)
+    for model, pk in keys.values():
+        wanted[model].append(pk)
+    rows = {model: model._default_manager.in_bulk(pks) for model, pks in wanted.items()}
+    objects: dict[str, Any] = {name: rows[model][pk] for name, (model, pk) in keys.items()}
+    return World(**objects)

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.urls import reverse
 
@@ -67,30 +65,6 @@ def test_contract_list_filters_mean_what_the_overview_filters_mean(world, api_fo
     assert _ids(client.get(url, {"q": "Lumiar"})) == {a}
     bad = client.get(url, {"category": "galaxy"})
     assert bad.status_code == 400 and "category" in bad.json()["errors"]
-
-
-def test_contract_list_query_count_does_not_grow(world, api_for, django_assert_max_num_queries):
-    client = api_for(world.partner_a)
-    url = reverse("api:contract-list")
-    with django_assert_max_num_queries(10):
-        first = client.get(url)
-    assert first.json()["count"] == 1
-    for number in range(12):
-        services.contract_create(
-            actor=world.coordinator_a,
-            title=f"Contrato extra {number}",
-            category="municipality",
-            municipality=world.municipality_a,
-            lead_organisation=world.town_a,
-            chair=world.mayor_a,
-            signed_on=dt.date(2020, 1, 1 + number),
-            is_published=True,
-        )
-    client = api_for(world.partner_a)
-    with django_assert_max_num_queries(10):
-        response = client.get(url)
-    assert response.json()["count"] == 13
-    assert len(response.json()["results"]) == 13
 
 
 def test_contract_list_is_paginated(world, published_b, api_for):

@@ -77,20 +77,6 @@ def test_meeting_list(world, api_for):
     assert row["recorded_by_organisation"]["id"] == world.town_a.pk
 
 
-def test_meeting_list_query_count(world, api_for, django_assert_max_num_queries):
-    _meeting(world)
-    client = api_for(world.partner_a)
-    url = reverse("api:contract-meetings", args=[world.contract_a.pk])
-    with django_assert_max_num_queries(12):
-        client.get(url)
-    for day in range(2, 12):
-        _meeting(world, day=day)
-    client = api_for(world.partner_a)
-    with django_assert_max_num_queries(12):
-        response = client.get(url)
-    assert response.json()["count"] == 11
-
-
 def test_partner_records_a_meeting(world, api_for):
     committee = _committee(world.contract_a)
     chair = committee.members.get(role="chair")
@@ -219,17 +205,3 @@ def test_unsafe_document_is_refused_with_the_field(world, api_for):
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["file"]
     assert not Document.objects.exists()
-
-
-def test_document_list_query_count(world, api_for, django_assert_max_num_queries):
-    _document(world)
-    client = api_for(world.partner_a)
-    url = reverse("api:contract-documents", args=[world.contract_a.pk])
-    with django_assert_max_num_queries(10):
-        client.get(url)
-    for number in range(1, 10):
-        _document(world, number=number, actor=world.coordinator_a if number % 2 else None)
-    client = api_for(world.partner_a)
-    with django_assert_max_num_queries(10):
-        response = client.get(url)
-    assert response.json()["count"] == 10

@@ -79,24 +79,6 @@ def test_children_count_hides_private_zones(world, zone_a, api_for):
     assert api_for(world.partner_a).get(url).json()["children_count"] == 1
 
 
-def test_area_list_query_count(world, api_for, django_assert_max_num_queries):
-    client = api_for(world.partner_a)
-    url = reverse("api:area-list")
-    with django_assert_max_num_queries(10):
-        client.get(url)
-    for number in range(20):
-        Area.objects.create(
-            kind=AreaKind.PARISH,
-            code=f"1106{number:02d}",
-            name=f"P{number}",
-            parent=world.municipality_a,
-        )
-    client = api_for(world.partner_a)
-    with django_assert_max_num_queries(10):
-        response = client.get(url)
-    assert response.json()["count"] == 8 + 20
-
-
 def test_organisation_list_filters_and_detail(world, api_for):
     url = reverse("api:organisation-list")
     client = api_for(None)
@@ -120,18 +102,3 @@ def test_inactive_organisations_are_hidden_from_anonymous(world, api_for):
     assert api_for(None).get(url).status_code == 404
     assert api_for(world.stranger).get(url).status_code == 200
     assert api_for(None).get(reverse("api:organisation-list")).json()["count"] == 5
-
-
-def test_organisation_list_query_count(world, api_for, django_assert_max_num_queries):
-    client = api_for(world.stranger)
-    url = reverse("api:organisation-list")
-    with django_assert_max_num_queries(9):
-        client.get(url)
-    for number in range(15):
-        Organisation.objects.create(
-            name=f"Escola {number}", kind="school_cluster", municipality=world.municipality_b
-        )
-    client = api_for(world.stranger)
-    with django_assert_max_num_queries(9):
-        response = client.get(url)
-    assert response.json()["count"] == 21

@@ -241,54 +241,6 @@ def test_contract_create_page_requires_chair(world, client_for):
     assert client_for(world.partner_a).get(url).status_code == 403
 
 
-def test_overview_query_count_does_not_grow(world, client_for, django_assert_max_num_queries):
-    client = client_for(world.national)
-    with django_assert_max_num_queries(20):
-        client.get(reverse("portal:overview"))
-    with django_assert_max_num_queries(7):  # session, user, 2FA, scope (2), generation
-        client.get(reverse("portal:overview"))
-    for n in range(12):
-        services.contract_create(
-            actor=world.coordinator_a,
-            title=f"Extra {n}",
-            category="municipality",
-            municipality=world.municipality_a,
-            lead_organisation=world.town_a,
-            chair=world.mayor_a,
-        )
-    with django_assert_max_num_queries(20):
-        response = client.get(reverse("portal:overview"))
-    assert "Extra 11" in response.content.decode()  # new data shows at once: never stale
-
-
-def test_contract_page_query_count_does_not_grow(world, client_for, django_assert_max_num_queries):
-    client = client_for(world.partner_a)
-    url = reverse("contracts:detail", args=[world.contract_a.pk])
-    with django_assert_max_num_queries(20):
-        client.get(url)
-    for n in range(8):
-        services.body_member_add(
-            actor=world.coordinator_a,
-            body=world.contract_a.bodies.get(kind="core"),
-            organisation=world.psp,
-            person_name=f"Agente {n}",
-        )
-        services.signatory_add(
-            actor=world.coordinator_a,
-            contract=world.contract_a,
-            organisation=type(world.psp).objects.create(name=f"Org {n}", kind="other"),
-        )
-    with django_assert_max_num_queries(20):
-        response = client.get(url)
-    assert "Org 7" in response.content.decode()
-    for name in ("governance", "meetings", "documents", "history"):
-        with django_assert_max_num_queries(20):
-            assert (
-                client.get(reverse(f"contracts:{name}", args=[world.contract_a.pk])).status_code
-                == 200
-            )
-
-
 def test_core_writes_the_deliverable_summary_until_submitted(world, client_for):
     stage = world.contract_a.stages.get(kind="diagnosis")
     url = reverse("contracts:stage_summary", args=[world.contract_a.pk, "diagnosis"])

@@ -1,12 +1,29 @@
 from __future__ import annotations
 
+import threading
+
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection, connections
+from django.urls import reverse
+from rules import rulesets
 
 from localsafety.contracts import services
-from localsafety.contracts.models import Contract, DecisionAction, StageKind, StageStatus
+from localsafety.contracts.models import (
+    BodyKind,
+    BodyMember,
+    Contract,
+    DecisionAction,
+    Stage,
+    StageDecision,
+    StageKind,
+    StageStatus,
+)
 from localsafety.contracts.ownership import Need
 from localsafety.core.errors import ConflictError, DomainError
+from localsafety.organisations import access as organisation_access
+from localsafety.organisations.access import IS_NATIONAL_RULE
+from localsafety.organisations.models import User
 
 
 def _diagnosis(contract: Contract):
@@ -79,7 +96,7 @@ def test_partner_cannot_approve_and_other_mayor_cannot_approve(world):
     assert stage.decisions.count() == 1
 
 
-def test_two_deciders_at_once_get_a_conflict(world):
+def test_a_decision_on_a_version_already_decided_is_a_conflict(world):
     stage = _diagnosis(world.contract_a)
     services.stage_decide(
         actor=world.partner_a, stage=stage, action="submit", expected_version=stage.version
@@ -99,6 +116,58 @@ def test_two_deciders_at_once_get_a_conflict(world):
         )
     stage.refresh_from_db()
     assert stage.status == StageStatus.RETURNED
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="two writers at once need a server database: SQLite's test database is one "
+    "in-memory connection, and SQLite ignores SELECT ... FOR UPDATE",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_deciders_at_once_on_two_connections_one_wins(world):
+    """The mayor returns and the commander approves the same submitted version, at the same
+    moment, each on their own database connection: exactly one decision lands, the other is
+    told someone else decided first."""
+    stage = _diagnosis(world.contract_a)
+    services.stage_decide(
+        actor=world.partner_a, stage=stage, action="submit", expected_version=stage.version
+    )
+    stage.refresh_from_db()
+    seen = stage.version
+    attempts = [
+        (world.mayor_a, "return", "Falta a matriz de indicadores"),
+        (world.commander_a, "approve", ""),
+    ]
+    both_ready = threading.Barrier(len(attempts))
+    outcomes: dict[str, object] = {}
+
+    def decide(person, action: str, comment: str) -> None:
+        try:
+            mine = Stage.objects.get(pk=stage.pk)  # on this thread's own connection
+            assert mine.version == seen
+            both_ready.wait(timeout=10)  # both have read the same version; now both decide
+            outcomes[action] = services.stage_decide(
+                actor=person, stage=mine, action=action, expected_version=seen, comment=comment
+            )
+        except Exception as exc:  # noqa: BLE001 - the outcome is what the test inspects
+            outcomes[action] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=decide, args=attempt) for attempt in attempts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads)
+
+    landed = [value for value in outcomes.values() if isinstance(value, StageDecision)]
+    refused = [value for value in outcomes.values() if isinstance(value, ConflictError)]
+    assert len(landed) == 1 and len(refused) == 1, outcomes
+    stage.refresh_from_db()
+    assert stage.version == seen + 1
+    assert stage.status == landed[0].status_after
+    assert stage.decisions.exclude(action="submit").count() == 1
 
 
 def test_return_and_reopen_need_a_reason(world):
@@ -161,7 +230,51 @@ def test_visibility_querysets(world):
     assert list(Contract.objects.visible_to(world.stranger)) == []
 
 
-def test_django_permissions_agree_with_the_access_rules(world):
+# Who may do what, written out by hand from the world's story (not computed from the scope
+# the rules wrap): a rule wired to the wrong predicate, or a scope that widens, changes a cell.
+READERS = {
+    "a": {"national", "mayor_a", "coordinator_a", "commander_a", "partner_a"},
+    "b": {"national", "mayor_b", "coordinator_b", "partner_b"},
+}
+EXPECTED_PERMISSIONS = {
+    "contracts.read_contract": READERS,
+    "contracts.manage_contract": {
+        "a": {"mayor_a", "coordinator_a"},
+        "b": {"mayor_b", "coordinator_b"},
+    },
+    "contracts.decide_stage": {"a": {"mayor_a", "commander_a"}, "b": {"mayor_b"}},
+    "contracts.submit_stage": {
+        "a": {"mayor_a", "coordinator_a", "partner_a"},
+        "b": {"mayor_b", "coordinator_b", "partner_b"},
+    },
+}
+# Members' names of an organisation: for readers of a contract it leads or sits on.
+MEMBER_VIEWERS = {
+    "town_a": READERS["a"],
+    "psp": READERS["a"],
+    "ngo_a": READERS["a"],
+    "town_b": READERS["b"],
+    "ngo_b": READERS["b"],
+    "ministry": set(),  # sits only on the national commission, which is no contract
+}
+
+
+def test_django_permissions_answer_as_the_world_says_for_every_person(world):
+    contracts = {"a": world.contract_a, "b": world.contract_b}
+    wrong = []
+    for name, user in world.users.items():
+        for permission, holders in EXPECTED_PERMISSIONS.items():
+            for letter, contract in contracts.items():
+                if user.has_perm(permission, contract) != (name in holders[letter]):
+                    wrong.append((name, permission, letter))
+        for organisation, viewers in MEMBER_VIEWERS.items():
+            allowed = user.has_perm("organisations.view_members", getattr(world, organisation))
+            if allowed != (name in viewers):
+                wrong.append((name, "organisations.view_members", organisation))
+        if bool(rulesets.test_rule(IS_NATIONAL_RULE, user)) != (name == "national"):
+            wrong.append((name, IS_NATIONAL_RULE, None))
+    assert not wrong, wrong
+    # The earlier spot checks, kept.
     contract = world.contract_a
     assert world.partner_a.has_perm("contracts.read_contract", contract)
     assert not world.partner_b.has_perm("contracts.read_contract", contract)
@@ -170,6 +283,22 @@ def test_django_permissions_agree_with_the_access_rules(world):
     assert world.commander_a.has_perm("contracts.decide_stage", contract)
     assert not world.partner_a.has_perm("contracts.decide_stage", contract)
     assert world.partner_a.has_perm("contracts.submit_stage", contract)
+
+
+def test_leaving_the_national_commission_ends_national_rights(world, client_for):
+    national = world.national
+    assert organisation_access.is_national(national)
+    assert national.has_perm("organisations.view_members", world.town_a)
+    page = reverse("organisations:detail", args=[world.town_a.pk])
+    assert "Carla Coordenadora" in client_for(national).get(page).content.decode()
+
+    BodyMember.objects.filter(person=national, body__kind=BodyKind.INTERMINISTERIAL).delete()
+    former = User.objects.get(pk=national.pk)  # a fresh object: the scope is memoised per object
+    assert not organisation_access.is_national(former)
+    assert not rulesets.test_rule(IS_NATIONAL_RULE, former)
+    assert not former.has_perm("contracts.read_contract", world.contract_a)
+    assert not former.has_perm("organisations.view_members", world.town_a)
+    assert "Carla Coordenadora" not in client_for(former).get(page).content.decode()
 
 
 def test_reopen_with_a_reason_brings_the_stage_back(world):

@@ -10,7 +10,8 @@ from localsafety.devdata.demo import DEMO_PASSWORD, contract_facts, load_demo
 from localsafety.organisations.models import User
 from localsafety.territory.models import Area, AreaKind
 
-pytestmark = pytest.mark.django_db
+# The demo loads into an empty database; the shared test world is removed for these tests.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_db")]
 
 
 @pytest.fixture

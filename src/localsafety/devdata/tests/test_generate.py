@@ -31,7 +31,8 @@ PASSWORD = "bench password for the tests"  # noqa: S105
 
 
 @pytest.fixture
-def generated(db: None) -> None:
+def generated(empty_db: None) -> None:
+    """The generator's output alone (the shared test world is removed), so counts are exact."""
     generate(scale=SMALL, seed=7, bench_password=PASSWORD)
 
 
@@ -98,10 +99,17 @@ def test_stages_are_in_varied_states(generated: None) -> None:
     assert StageDecision.objects.exists()
 
 
-def test_memberships_reference_existing_organisations(generated: None) -> None:
-    organisation_ids = set(Organisation.objects.values_list("pk", flat=True))
-    member_org_ids = set(Membership.objects.values_list("organisation_id", flat=True))
-    assert member_org_ids <= organisation_ids
+def test_every_seated_person_belongs_to_the_organisation_they_sit_for(generated: None) -> None:
+    # (Replaces "memberships reference existing organisations", which a foreign key already
+    # guarantees and so could not fail.) A seat names a person and the organisation they
+    # represent; the generator must pick the person among that organisation's members.
+    members = set(Membership.objects.values_list("user_id", "organisation_id"))
+    seats = list(
+        BodyMember.objects.filter(person__isnull=False).values_list("person_id", "organisation_id")
+    )
+    assert len(seats) > 10
+    strays = [seat for seat in seats if seat not in members]
+    assert not strays, strays
     assert not User.objects.filter(memberships__isnull=True).exists()
     kinds = set(Organisation.objects.values_list("kind", flat=True))
     assert kinds == set(OrganisationKind.values)

@@ -46,25 +46,6 @@ def test_list_hides_inactive_organisations_from_the_public(world):
     assert response.status_code == 404
 
 
-def test_list_is_paginated_with_a_fixed_number_of_queries(
-    world, client_for, django_assert_max_num_queries
-):
-    for number in range(60):
-        Organisation.objects.create(
-            name=f"Escola {number:02d}",
-            kind=OrganisationKind.SCHOOL_CLUSTER,
-            municipality=world.municipality_a,
-        )
-    client = client_for(world.coordinator_a)
-    client.get(LIST)  # warm the session
-    with django_assert_max_num_queries(9):
-        response = client.get(LIST, {"kind": OrganisationKind.SCHOOL_CLUSTER, "page": 2})
-    content = response.content.decode()
-    assert "Escola 25" in content and "Escola 49" in content
-    assert "Escola 24" not in content and "Escola 50" not in content
-    assert "page=3" in content and "kind=school_cluster" in content
-
-
 def test_list_rejects_bad_filters_with_error_summary(world):
     response = Client().get(LIST, {"municipality": "999999"})
     assert response.status_code == 200

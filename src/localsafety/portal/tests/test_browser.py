@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from localsafety.contracts import services
 from localsafety.contracts.models import StageStatus
-from localsafety.testing.world import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,8 +17,7 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
-def live_world(transactional_db):
-    world = build_world()
+def live_world(world):
     world.contract_b.is_published = True
     world.contract_b.save()
     return world

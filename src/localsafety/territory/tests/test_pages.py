@@ -8,8 +8,7 @@ from django.urls import reverse
 from shapely.geometry import box
 
 from localsafety.territory.importer import import_areas
-from localsafety.territory.models import Area, AreaImport, AreaKind, AreaPopulation
-from localsafety.territory.reference import ensure_municipalities
+from localsafety.territory.models import Area, AreaImport, AreaKind
 from localsafety.territory.tests.geofiles import LISBON_3763, write_geojson, write_layer
 
 ZONE = json.loads(shapely.to_geojson(box(-9.16, 38.75, -9.15, 38.76)))
@@ -57,21 +56,6 @@ def test_municipality_list_filters_by_region(world, client_for):
     assert response.context["form"].is_valid() is False or [
         area.code for area in response.context["rows"]
     ] == ["0213"]
-
-
-def test_municipality_list_query_count_does_not_grow(
-    world, client_for, django_assert_max_num_queries
-):
-    client = client_for(world.mayor_a)
-    client.get(reverse("territory:municipality_list"))
-    with django_assert_max_num_queries(12) as few:
-        client.get(reverse("territory:municipality_list"))
-    made = ensure_municipalities([(f"08{n:02d}", f"Algarve {n}") for n in range(1, 17)])
-    for area in made.values():
-        AreaPopulation.objects.create(area=area, year=2021, population=1000)
-    with django_assert_max_num_queries(len(few.captured_queries)):
-        response = client.get(reverse("territory:municipality_list"))
-    assert len(response.context["rows"]) == 18
 
 
 def test_municipality_detail_shows_facts_parishes_and_visible_contracts(world, client_for):

@@ -23,7 +23,7 @@ def reference_dir() -> Path:
     return REFERENCE_DIR
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("empty_db")
 def test_load_reference_real_folder_is_complete_fast_and_idempotent(reference_dir):
     started = time.monotonic()
     result = load_reference(reference_dir)
@@ -75,7 +75,7 @@ def test_load_reference_updates_an_existing_entry_in_place(reference_dir, world)
     assert lisboa.history.count() >= 2
 
 
-def test_missing_folder_is_refused(tmp_path, db):
+def test_missing_folder_is_refused(tmp_path, empty_db):
     with pytest.raises(DomainError):
         load_reference(tmp_path / "nowhere")
     assert not Area.objects.exists()
@@ -83,14 +83,14 @@ def test_missing_folder_is_refused(tmp_path, db):
         call_command("load_reference", "--dir", str(tmp_path / "nowhere"))
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("empty_db")
 def test_command_loads_reference(reference_dir):
     out = StringIO()
     call_command("load_reference", "--dir", str(reference_dir), stdout=out)
     assert "municipality: 308" in out.getvalue()
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("empty_db")
 def test_ensure_municipalities_without_folder_builds_minimal_chain():
     made = ensure_municipalities([("0213", "Serpa"), ("1106", "Lisboa")])
     assert set(made) == {"0213", "1106"}
@@ -106,7 +106,7 @@ def test_ensure_municipalities_without_folder_builds_minimal_chain():
     assert Area.objects.filter(kind=AreaKind.COUNTRY).count() == 1
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("empty_db")
 def test_ensure_municipalities_refuses_bad_codes():
     with pytest.raises(DomainError):
         ensure_municipalities([("213", "Serpa")])
