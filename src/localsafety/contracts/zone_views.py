@@ -21,34 +21,28 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from localsafety.contracts import zones
 from localsafety.contracts.access import scope_for
-from localsafety.contracts.models import Contract
+from localsafety.contracts.models import Contract, Zone
 from localsafety.contracts.ownership import Need
+from localsafety.contracts.views.base import contract_view
 from localsafety.contracts.zone_forms import ZoneForm
-from localsafety.core.access import get_object_for_user, require
+from localsafety.core.access import get_object_for_user
 from localsafety.core.errors import DomainError
 from localsafety.core.forms import add_service_error, submit_form
 from localsafety.territory.forms import AreaImportForm
 from localsafety.territory.models import Area
 
 
-def _member_contract(request: HttpRequest, contract_id: int) -> Contract:
-    """Zones are managed on the contract's restricted record: members (and national) only."""
+def _managed_zone(request: HttpRequest, contract: Contract, zone_id: int) -> Zone:
+    """One of the contract's zones, looked up through the zones' own scoped queryset."""
     return get_object_for_user(
-        Contract.objects.visible_to(request.user, Need.RECORD).select_related("municipality"),
-        pk=contract_id,
+        Zone.objects.visible_to(request.user, Need.MANAGE).filter(owner_contract=contract),
+        pk=zone_id,
     )
 
 
-def _managed_zone(request: HttpRequest, contract_id: int, zone_id: int) -> tuple[Contract, Area]:
-    contract = _member_contract(request, contract_id)
-    zone = get_object_for_user(zones.contract_zones(contract), pk=zone_id)
-    require(scope_for(request.user).can_manage_contract(contract.pk))
-    return contract, zone
-
-
 @login_required
-def zone_list(request: HttpRequest, contract_id: int) -> HttpResponse:
-    contract = _member_contract(request, contract_id)
+@contract_view(Need.RECORD)
+def zone_list(request: HttpRequest, contract: Contract) -> HttpResponse:
     contract_zones = list(zones.contract_zones(contract))
     municipality = contract.municipality
     return render(
@@ -100,9 +94,8 @@ def _zone_form_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def zone_create(request: HttpRequest, contract_id: int) -> HttpResponse:
-    contract = _member_contract(request, contract_id)
-    require(scope_for(request.user).can_manage_contract(contract.pk))
+@contract_view(Need.RECORD, may="manage")
+def zone_create(request: HttpRequest, contract: Contract) -> HttpResponse:
     form = ZoneForm(request.POST or None)
     return _zone_form_page(
         request,
@@ -122,8 +115,9 @@ def zone_create(request: HttpRequest, contract_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def zone_edit(request: HttpRequest, contract_id: int, zone_id: int) -> HttpResponse:
-    contract, zone = _managed_zone(request, contract_id, zone_id)
+@contract_view(Need.RECORD, may="manage")
+def zone_edit(request: HttpRequest, contract: Contract, zone_id: int) -> HttpResponse:
+    zone = _managed_zone(request, contract, zone_id)
     form = ZoneForm(
         request.POST or None,
         initial={
@@ -152,8 +146,9 @@ def zone_edit(request: HttpRequest, contract_id: int, zone_id: int) -> HttpRespo
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def zone_delete(request: HttpRequest, contract_id: int, zone_id: int) -> HttpResponse:
-    contract, zone = _managed_zone(request, contract_id, zone_id)
+@contract_view(Need.RECORD, may="manage")
+def zone_delete(request: HttpRequest, contract: Contract, zone_id: int) -> HttpResponse:
+    zone = _managed_zone(request, contract, zone_id)
     if request.method == "POST":
         try:
             zones.zone_delete(actor=request.user, zone=zone)
@@ -171,10 +166,9 @@ def zone_delete(request: HttpRequest, contract_id: int, zone_id: int) -> HttpRes
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def zone_upload(request: HttpRequest, contract_id: int) -> HttpResponse:
+@contract_view(Need.RECORD, may="manage")
+def zone_upload(request: HttpRequest, contract: Contract) -> HttpResponse:
     """Upload zones from a file; the territory's importer runs it with visible progress."""
-    contract = _member_contract(request, contract_id)
-    require(scope_for(request.user).can_manage_contract(contract.pk))
     form = AreaImportForm(request.POST or None, request.FILES or None, zone=True)
     if request.method == "POST" and form.is_valid():
         try:
@@ -197,11 +191,9 @@ def zone_upload(request: HttpRequest, contract_id: int) -> HttpResponse:
 
 
 @require_safe
-def zones_geojson(request: HttpRequest, contract_id: int) -> HttpResponse:
+@contract_view(Need.PAGE)
+def zones_geojson(request: HttpRequest, contract: Contract) -> HttpResponse:
     """GeoJSON of a contract's zones, for whoever may see the contract (404 otherwise)."""
-    contract = get_object_for_user(
-        Contract.objects.visible_to(request.user, Need.PAGE), pk=contract_id
-    )
     response = HttpResponse(
         zones.feature_collection_text(zones.contract_zones(contract)),
         content_type="application/geo+json",
