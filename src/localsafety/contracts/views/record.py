@@ -3,7 +3,6 @@ creating and editing it, its axes and signatories."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -36,6 +35,7 @@ from localsafety.contracts.models import (
 from localsafety.contracts.views.base import contract_view, form_page, tab_context
 from localsafety.core.access import get_object_for_user, require
 from localsafety.core.errors import DomainError
+from localsafety.core.exports import csv_response
 from localsafety.core.forms import add_service_error, query_without_page
 from localsafety.core.fragments import cached_fragment
 from localsafety.core.http import AuthenticatedHttpRequest
@@ -163,12 +163,9 @@ def contract_export_csv(request: HttpRequest) -> HttpResponse:
     """The same list the person sees, as CSV (semicolon-separated, UTF-8 with BOM for Excel)."""
     _form, filters = _filters(request)
     contracts = selectors.contract_list(request.user, filters)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="contracts.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(
-        [
+    return csv_response(
+        filename="contracts.csv",
+        header=[
             _("id"),
             _("title"),
             _("category"),
@@ -177,10 +174,8 @@ def contract_export_csv(request: HttpRequest) -> HttpResponse:
             _("signed"),
             _("stage"),
             _("data origin"),
-        ]
-    )
-    for contract in contracts:
-        writer.writerow(
+        ],
+        rows=(
             [
                 contract.pk,
                 contract.title,
@@ -191,8 +186,9 @@ def contract_export_csv(request: HttpRequest) -> HttpResponse:
                 contract.get_stage_display(),
                 contract.get_data_origin_display(),
             ]
-        )
-    return response
+            for contract in contracts
+        ),
+    )
 
 
 def contract_map_geojson(request: HttpRequest) -> HttpResponse:

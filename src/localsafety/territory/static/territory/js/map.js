@@ -10,6 +10,11 @@
 //
 // Polygons are coloured by feature.properties.category (municipality / neighbourhood /
 // citizen); anything else gets a grey outline. Each feature's name links to properties.url.
+//
+// Names, titles and codes are people's input: they go into the page as text (textContent, DOM
+// nodes handed to Leaflet), never as HTML strings. Leaflet writes a string tooltip or popup
+// with innerHTML, so a zone named <img src=x onerror=...> would become an element.
+// core/tests/test_scripts.py refuses HTML sinks in the project's scripts.
 (function () {
   "use strict";
 
@@ -25,11 +30,24 @@
     return { color: GREY, weight: 1.5, fillColor: GREY, fillOpacity: 0.05 };
   }
 
+  // An element holding ``text`` as text.
+  function textElement(tag, text) {
+    var element = document.createElement(tag);
+    element.textContent = text;
+    return element;
+  }
+
+  // Only the site's own paths are linked ("/contracts/1/"), never javascript: or other hosts.
+  function isLocalPath(url) {
+    return typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/" &&
+      url.indexOf("\\") === -1;
+  }
+
   function popupContent(feature) {
     var props = feature.properties || {};
     var wrapper = document.createElement("div");
-    var name = props.name || props.code || "";
-    if (props.url) {
+    var name = String(props.name || props.code || "");
+    if (isLocalPath(props.url)) {
       var link = document.createElement("a");
       link.href = props.url;
       link.textContent = name;
@@ -41,7 +59,7 @@
     }
     if (props.label) {
       var extra = document.createElement("div");
-      extra.textContent = props.label;
+      extra.textContent = String(props.label);
       wrapper.appendChild(extra);
     }
     return wrapper;
@@ -79,7 +97,9 @@
       },
       onEachFeature: function (feature, featureLayer) {
         var name = feature.properties && (feature.properties.name || feature.properties.code);
-        if (name) { featureLayer.bindTooltip(String(name), { sticky: true }); }
+        if (name) {
+          featureLayer.bindTooltip(textElement("span", String(name)), { sticky: true });
+        }
         featureLayer.bindPopup(popupContent(feature));
       }
     }).addTo(map);
