@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 from localsafety.contracts import selectors
 from localsafety.contracts.models import Contract
 from localsafety.contracts.ownership import Need
+from localsafety.contracts.visibility import RecordFields, record_fields_visible
 from localsafety.organisations.models import User
 
 
@@ -81,17 +82,22 @@ class ContractApiView(ApiView):
 
 
 class RecordFieldsSerializer(serializers.Serializer[Any]):
-    """A serializer whose ``record_fields`` only members of the contract may read.
+    """A serializer with restricted fields: ``record_fields`` maps each to its flag in
+    ``contracts.visibility.RecordFields``, the decision the pages read too.
 
-    The view says who reads in the context (``may_read_record``); the fields are null for
-    everyone else and are not even read from the instance, so nothing is computed or fetched
-    for them. Instances are never changed to hide anything.
+    The view puts the viewer's ``RecordFields`` in the context (``record_context``; without
+    it everything restricted is hidden); a hidden field is null and is not even read from the
+    instance, so nothing is computed or fetched for it. Instances are never changed to hide
+    anything.
     """
 
-    record_fields: ClassVar[tuple[str, ...]] = ()
+    record_fields: ClassVar[dict[str, str]] = {}
 
     def _hidden(self) -> tuple[str, ...]:
-        return () if self.context.get("may_read_record", False) else self.record_fields
+        visible = self.context.get("record_fields") or RecordFields.none()
+        return tuple(
+            name for name, flag in self.record_fields.items() if not getattr(visible, flag)
+        )
 
     @property
     def _readable_fields(self) -> Iterator[serializers.Field[Any, Any, Any, Any]]:  # type: ignore[override]
@@ -105,6 +111,11 @@ class RecordFieldsSerializer(serializers.Serializer[Any]):
         for name in self._hidden():
             data[name] = None
         return data
+
+
+def record_context(request: Request, contract: Contract) -> dict[str, Any]:
+    """Serializer context: which restricted fields of this contract the caller sees."""
+    return {"record_fields": record_fields_visible(request.user, contract)}
 
 
 class Pagination(LimitOffsetPagination):

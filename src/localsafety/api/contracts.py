@@ -3,10 +3,11 @@
 Reads go through the same selectors as the pages: the list through
 ``selectors.contract_list`` (the overview's filters, with the overview's meaning), each
 contract through ``ContractApiView`` (``selectors.contract_for``: its public page). What only
-members may read (people's names, decisions, a stage's summary) is decided in the serializer
-context (``may_read_record``), never by changing model instances. Writes go through
-``contracts.services``, which check who may do what and raise PermissionDenied (403),
-DomainError (400) or ConflictError (409).
+members may read (people's names, decisions, a stage's summary) is decided once, by
+``contracts.visibility.record_fields_visible`` (the pages read the same), and handed to the
+serializers in their context (``record_context``), never by changing model instances. Writes
+go through ``contracts.services``, which check who may do what and raise PermissionDenied
+(403), DomainError (400) or ConflictError (409).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from localsafety.api.base import (
     RecordFieldsSerializer,
     lookup_for_input,
     paginated_response,
+    record_context,
 )
 from localsafety.api.permissions import PUBLIC_READ
 from localsafety.api.serializers import (
@@ -57,11 +59,6 @@ from localsafety.territory.models import Area, AreaKind
 STAGE_KIND_PARAMETER = OpenApiParameter(
     "kind", str, OpenApiParameter.PATH, enum=StageKind.values, description="Stage kind."
 )
-
-
-def record_context(request: Request, contract: Contract) -> dict[str, Any]:
-    """Serializer context: may the caller read this contract's restricted record?"""
-    return {"may_read_record": scope_for(request.user).can_read_contract(contract.pk)}
 
 
 # --- contracts ------------------------------------------------------------------------------
@@ -319,7 +316,7 @@ class ContractDetailApi(ContractApiView):
 class BodyMemberSerializer(RecordFieldsSerializer):
     """A seat; ``person``/``person_name`` are null unless the caller reads the record."""
 
-    record_fields = ("person", "person_name")
+    record_fields = {"person": "person_names", "person_name": "person_names"}
 
     id = serializers.IntegerField()
     organisation = OrganisationRefSerializer()
@@ -428,7 +425,7 @@ class StageDetailApi(ContractApiView):
     permission_classes = PUBLIC_READ
 
     class OutputSerializer(StageSummarySerializer, RecordFieldsSerializer):
-        record_fields = ("summary", "decisions")
+        record_fields = {"summary": "stage_summary", "decisions": "stage_decisions"}
 
         summary = serializers.CharField(
             allow_null=True, help_text="Null unless you read the record."
@@ -453,7 +450,7 @@ class StageDetailApi(ContractApiView):
     def get(self, request: Request, contract: Contract, kind: str) -> Response:
         context = {**record_context(request, contract), "user": request.user}
         stages = Stage.objects.filter(contract=contract)
-        if context["may_read_record"]:
+        if context["record_fields"].stage_decisions:
             stages = stages.prefetch_related(
                 Prefetch(
                     "decisions", StageDecision.objects.select_related("actor", "actor_organisation")

@@ -234,6 +234,32 @@ def test_every_service_write_moves_the_generation_by_itself(world):
     assert _moves(contract, lambda: zones_services.zone_delete(actor=coordinator, zone=zones[0]))
 
 
+def _lead_shown(html: str) -> str:
+    found = re.search(r"Lead organisation</dt><dd>([^<]*)</dd>", html)
+    assert found, html
+    return found.group(1)
+
+
+def test_admin_organisation_rename_shows_at_once_on_the_cached_contract_page(world, client_for):
+    """Finding 12: an organisation renamed in the admin kept its old name on the cached page
+    of its contract for up to 10 minutes per worker."""
+    world.contract_a.is_published = True
+    world.contract_a.save()
+    public = client_for(None)
+    page = reverse("contracts:detail", args=[world.contract_a.pk])
+    old_name = str(world.town_a)
+    assert _lead_shown(public.get(page).content.decode()) == old_name
+    assert _lead_shown(public.get(page).content.decode()) == old_name  # cached now
+
+    admin = _admin(client_for)
+    change = reverse("admin:organisations_organisation_change", args=[world.town_a.pk])
+    data = _admin_form_data(admin.get(change))
+    data.update({"name": "Câmara Municipal Renomeada", "short_name": ""})
+    response = admin.post(change, data)
+    assert response.status_code == 302, response.context and response.context.get("errors")
+    assert _lead_shown(public.get(page).content.decode()) == "Câmara Municipal Renomeada"
+
+
 def test_links_and_shown_records_move_the_generation(world):
     contract = world.contract_a
     other = world.contract_b

@@ -17,6 +17,7 @@ from localsafety.contracts.models import (
 )
 from localsafety.contracts.ownership import Need
 from localsafety.contracts.selectors import contract_for
+from localsafety.contracts.visibility import record_fields_visible
 from localsafety.core.access import require
 from localsafety.core.forms import submit_form
 
@@ -58,10 +59,14 @@ def contract_view(
 
 def tab_context(request: HttpRequest, contract: Contract, tab: str) -> dict[str, Any]:
     scope = scope_for(request.user)
+    record_fields = record_fields_visible(request.user, contract)
     return {
         "contract": contract,
         "tab": tab,
+        # Which member-only tabs the header links to.
         "is_member": scope.can_read_contract(contract.pk),
+        # Which restricted fields the page shows: the API's decision too (visibility.py).
+        "record_fields": record_fields,
         "can_manage": scope.can_manage_contract(contract.pk),
         "can_contribute": scope.can_contribute(contract.pk),
         "nav": "overview",

@@ -83,10 +83,10 @@ def stage_detail(request: HttpRequest, contract: Contract, kind: str) -> HttpRes
                     "-decided_at", "-pk"
                 )
             )
-            if context["is_member"]
+            if context["record_fields"].stage_decisions
             else [],
             "documents": list(stage.documents.select_related("organisation"))
-            if context["is_member"]
+            if context["record_fields"].stage_documents
             else [],
         }
     )
