@@ -175,7 +175,7 @@ def zone_upload(request: HttpRequest, contract_id: int) -> HttpResponse:
     """Upload zones from a file; the territory's importer runs it with visible progress."""
     contract = _member_contract(request, contract_id)
     require(scope_for(request.user).can_manage_contract(contract.pk))
-    form = AreaImportForm(request.POST or None, request.FILES or None, zone=True)
+    form = AreaImportForm(request.POST or None, request.FILES or None, zone=True, contract=contract)
     if request.method == "POST" and form.is_valid():
         try:
             area_import = zones.zone_import_create(
