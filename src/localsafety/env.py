@@ -41,6 +41,14 @@ def envint(name: str, default: int) -> int:
         raise ConfigurationError(f"{name} must be an integer, got {value!r}") from exc
 
 
+def envcap(name: str, default: int) -> int:
+    """A limit (bytes, a count, a ratio): a positive integer, or start-up stops."""
+    value = envint(name, default)
+    if value < 1:
+        raise ConfigurationError(f"{name} must be a positive integer, got {value!r}")
+    return value
+
+
 def envlist(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     if value is None or value.strip() == "":

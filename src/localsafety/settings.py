@@ -15,6 +15,7 @@ from localsafety.env import (
     cache_from_url,
     database_from_url,
     envbool,
+    envcap,
     envint,
     envlist,
     envsecret,
@@ -192,8 +193,27 @@ if _leaflet_spec is None or not _leaflet_spec.submodule_search_locations:
 STATICFILES_DIRS = [Path(next(iter(_leaflet_spec.submodule_search_locations))) / "static"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
-LOCALSAFETY_MAX_DOCUMENT_BYTES = envint("LOCALSAFETY_MAX_DOCUMENT_BYTES", 20 * 1024 * 1024)
-LOCALSAFETY_MAX_AREA_FILE_BYTES = envint("LOCALSAFETY_MAX_AREA_FILE_BYTES", 100 * 1024 * 1024)
+# Upload limits are enforced in bytes and stated in MB of 1,000,000 bytes
+# (core.sizes.format_file_size): the defaults are whole MB, so the page says exactly what
+# is enforced.
+LOCALSAFETY_MAX_DOCUMENT_BYTES = envcap("LOCALSAFETY_MAX_DOCUMENT_BYTES", 20_000_000)
+LOCALSAFETY_MAX_AREA_FILE_BYTES = envcap("LOCALSAFETY_MAX_AREA_FILE_BYTES", 100_000_000)
+# Boundary and zone imports: a contract's zone file is smaller than an official boundary file;
+# the feature count is read before any geometry is parsed; a refused file lists only its first
+# problems (and how many there were).
+LOCALSAFETY_MAX_ZONE_FILE_BYTES = envcap("LOCALSAFETY_MAX_ZONE_FILE_BYTES", 10_000_000)
+LOCALSAFETY_MAX_IMPORT_FEATURES = envcap("LOCALSAFETY_MAX_IMPORT_FEATURES", 10_000)
+LOCALSAFETY_MAX_ZONES_PER_CONTRACT = envcap("LOCALSAFETY_MAX_ZONES_PER_CONTRACT", 200)
+LOCALSAFETY_IMPORT_PROBLEMS_SHOWN = envcap("LOCALSAFETY_IMPORT_PROBLEMS_SHOWN", 100)
+# Every archive the app opens (office documents, zipped shapefiles) is read in chunks against
+# these caps (core.archives): members, bytes once unpacked (in all and per member) and the
+# unpacked/packed ratio of a member (checked above 1 MB unpacked).
+LOCALSAFETY_ARCHIVE_MAX_MEMBERS = envcap("LOCALSAFETY_ARCHIVE_MAX_MEMBERS", 1000)
+LOCALSAFETY_ARCHIVE_MAX_UNPACKED_BYTES = envcap(
+    "LOCALSAFETY_ARCHIVE_MAX_UNPACKED_BYTES", 500_000_000
+)
+LOCALSAFETY_ARCHIVE_MAX_MEMBER_BYTES = envcap("LOCALSAFETY_ARCHIVE_MAX_MEMBER_BYTES", 250_000_000)
+LOCALSAFETY_ARCHIVE_MAX_RATIO = envcap("LOCALSAFETY_ARCHIVE_MAX_RATIO", 100)
 
 # Real reference data (municipalities, parishes, boundaries). Read in place, never copied.
 _default_reference = REPO_DIR.parent / "shared" / "domain" / "data"

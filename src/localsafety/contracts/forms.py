@@ -18,6 +18,7 @@ from localsafety.contracts.models import (
     GovernanceBody,
     StageKind,
 )
+from localsafety.core.files import DOCUMENT_HELP
 from localsafety.organisations.models import Organisation, User
 from localsafety.territory.models import Area, AreaKind
 
@@ -292,7 +293,7 @@ class MeetingForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    minutes = forms.FileField(label=_("Minutes (file)"), required=False)
+    minutes = forms.FileField(label=_("Minutes (file)"), required=False, help_text=DOCUMENT_HELP)
 
     def __init__(self, *args: Any, contract_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -319,7 +320,4 @@ class MeetingForm(forms.Form):
 class DocumentForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=250)
     kind = forms.ChoiceField(label=_("Type"), choices=DocumentKind.choices)
-    file = forms.FileField(
-        label=_("File"),
-        help_text=_("PDF, image, OpenDocument/Office document or CSV; at most 20 MB."),
-    )
+    file = forms.FileField(label=_("File"), help_text=DOCUMENT_HELP)

@@ -169,7 +169,7 @@ def zone_delete(request: HttpRequest, contract: Contract, zone_id: int) -> HttpR
 @contract_view(Need.RECORD, may="manage")
 def zone_upload(request: HttpRequest, contract: Contract) -> HttpResponse:
     """Upload zones from a file; the territory's importer runs it with visible progress."""
-    form = AreaImportForm(request.POST or None, request.FILES or None, zone=True)
+    form = AreaImportForm(request.POST or None, request.FILES or None, zone=True, contract=contract)
     if request.method == "POST" and form.is_valid():
         try:
             area_import = zones.zone_import_create(

@@ -28,6 +28,7 @@ from localsafety.core.audit import create_validated, mark_change, save_fields
 from localsafety.core.errors import DomainError
 from localsafety.core.models import DataOrigin
 from localsafety.territory import geometry as geo
+from localsafety.territory import limits as territory_limits
 from localsafety.territory import selectors as territory_selectors
 from localsafety.territory import services as territory_services
 from localsafety.territory.importer import choose_zone_parent, contract_municipalities
@@ -190,6 +191,10 @@ def zone_create(
     _require_zone_manager(actor, contract)
     if not name.strip():
         raise DomainError(_("A zone needs a name."), field="name")
+    territory_limits.lock_contract(contract)
+    too_many = territory_limits.too_many_zones(contract, territory_limits.zone_count(contract) + 1)
+    if too_many is not None:
+        raise DomainError(too_many)
     shape = _zone_shape(geometry_geojson)
     zone = create_validated(
         Area,
@@ -203,9 +208,13 @@ def zone_create(
         data_origin=DataOrigin.ENTERED,
         **_zone_values(contract, shape),
     )
-    # A zone the contract defines is part of the territory it covers.
-    contract.areas.add(zone)
+    _cover(contract, [zone])
     return zone
+
+
+def _cover(contract: Contract, zones: list[Area]) -> None:
+    """A zone the contract defines is part of the territory it covers, drawn or uploaded."""
+    contract.areas.add(*zones)
 
 
 @transaction.atomic
@@ -272,7 +281,24 @@ def zone_import_create(
     )
 
 
-def on_zones_changed(sender: Any, *, contract_id: int | None = None, **kwargs: Any) -> None:
-    """Receiver of ``territory.signals.zones_changed``: the contract's pages show its zones."""
-    if contract_id is not None:
-        contract_touch(contract_id)
+def on_zones_changed(
+    sender: Any, *, contract_id: int | None = None, zone_ids: Any = (), **kwargs: Any
+) -> None:
+    """Receiver of ``territory.signals.zones_changed`` (an upload, the command line).
+
+    The uploaded zones join the contract's covered areas as drawn ones do, and the
+    contract's pages, which show its zones, move their cache generation.
+    """
+    if contract_id is None:
+        return
+    if zone_ids:
+        contract = Contract.objects.get(pk=contract_id)
+        _cover(
+            contract,
+            list(
+                Area.objects.filter(
+                    pk__in=list(zone_ids), kind=AreaKind.ZONE, owner_contract=contract
+                )
+            ),
+        )
+    contract_touch(contract_id)

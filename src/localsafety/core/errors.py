@@ -23,6 +23,10 @@ class ConflictError(DomainError):
 class ImportRefused(DomainError):
     """A file was refused whole; ``problems`` lists file, row/feature, field and reason."""
 
-    def __init__(self, message: str, problems: list[dict[str, str]]) -> None:
+    def __init__(
+        self, message: str, problems: list[dict[str, str]], total: int | None = None
+    ) -> None:
         super().__init__(message)
         self.problems = problems
+        # ``problems`` may be the first of many: ``total`` counts them all.
+        self.total = len(problems) if total is None else total

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-import zipfile
+import re
+from collections.abc import Callable
 from typing import IO, Any
 
+from django.conf import settings
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
+from localsafety.core.archives import inspect_archive, shown_name
 from localsafety.core.errors import DomainError
+from localsafety.core.sizes import format_file_size
 
 _ZIP_MIMETYPES = {
     "application/vnd.oasis.opendocument.text": "application/vnd.oasis.opendocument.text",
@@ -21,11 +26,24 @@ _OOXML = {
 }
 
 
+def document_help() -> str:
+    """What a document upload accepts, with the limit in the unit it is enforced in."""
+    return _("PDF, image, OpenDocument/Office document or CSV; at most %(limit)s.") % {
+        "limit": format_file_size(settings.LOCALSAFETY_MAX_DOCUMENT_BYTES)
+    }
+
+
+# A form's help text, read when the page is drawn (so in its language, with today's limit).
+DOCUMENT_HELP = lazy(document_help, str)()
+
+
 def sniff_document(head: bytes, stream: IO[bytes] | Any) -> str:
     """Return the real content type of an accepted document or raise ``DomainError``.
 
     Accepted: PDF, PNG, JPEG, OpenDocument text/spreadsheet, Word/Excel (OOXML) and plain
-    UTF-8 or Latin-1 text (CSV). Anything else (executables, HTML, archives) is refused.
+    UTF-8 or Latin-1 text (CSV). Anything else (executables, HTML, archives) is refused. An
+    office document is an archive: it is unpacked in chunks within the caps of
+    ``core.archives`` and refused if it holds macros, programs or unexpected parts.
     """
     if head.startswith(b"%PDF-"):
         return "application/pdf"
@@ -50,27 +68,81 @@ def sniff_document(head: bytes, stream: IO[bytes] | Any) -> str:
 
 
 def _sniff_zip(stream: IO[bytes] | Any) -> str:
-    try:
-        position = stream.tell()
-        with zipfile.ZipFile(stream) as archive:
-            names = archive.namelist()
-            if "mimetype" in names:
-                declared = archive.read("mimetype").decode("ascii", "replace").strip()
-                if declared in _ZIP_MIMETYPES:
-                    return _ZIP_MIMETYPES[declared]
-            for prefix, content_type in _OOXML.items():
-                if any(name.startswith(prefix) for name in names):
-                    return content_type
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise DomainError(
-            _("The file looks like an archive but cannot be read."), field="file"
-        ) from exc
-    finally:
-        try:
-            stream.seek(position)
-        except Exception:  # noqa: BLE001, S110 - best effort rewind
-            pass
+    """An office document, read through ``core.archives`` (bounded) and checked part by part."""
+    contents = inspect_archive(stream, names_problem=_office_problem, nested=_nested_office)
+    mimetype = contents.head_of("mimetype")
+    if mimetype is not None:
+        declared = mimetype.decode("ascii", "replace").strip()
+        if declared in _ZIP_MIMETYPES:
+            return _ZIP_MIMETYPES[declared]
+    for prefix, content_type in _OOXML.items():
+        if any(name.startswith(prefix) for name in contents.names):
+            return content_type
     raise DomainError(_("Archives are not accepted as documents."), field="file")
+
+
+# The top-level parts of an OpenDocument file and of an Office Open XML package; anything
+# else in an uploaded document is refused as unexpected.
+_ODF_PARTS = frozenset(
+    {
+        "mimetype",
+        "META-INF",
+        "content.xml",
+        "styles.xml",
+        "meta.xml",
+        "settings.xml",
+        "manifest.rdf",
+        "Thumbnails",
+        "Pictures",
+        "Configurations2",
+        "ObjectReplacements",
+        "media",
+        "layout-cache",
+    }
+)
+_ODF_OBJECT = re.compile(r"^Object \d+$")
+_OOXML_PARTS = frozenset(
+    {"[Content_Types].xml", "_rels", "docProps", "word", "xl", "ppt", "customXml", "docMetadata"}
+)
+# Macros (VBA projects, LibreOffice Basic and scripts) and ActiveX controls.
+_MACRO_NAMES = frozenset(
+    {"vbaproject.bin", "vbaprojectsignature.bin", "vbaprojectsignatureagile.bin", "vbadata.xml"}
+)
+_MACRO_FOLDERS = frozenset({"Basic", "Scripts", "Dialogs", "activeX"})
+# Binary parts: only an Excel sheet's printer settings (OLE objects and VBA are refused).
+_PRINTER_SETTINGS = re.compile(r"^(xl|word)/printerSettings/printerSettings\d+\.bin$")
+# A chart's data in a Word or PowerPoint document is an embedded workbook: inspected too.
+_EMBEDDED_PACKAGE = re.compile(r"^(word|xl|ppt)/embeddings/[^/]+\.(xlsx|docx|pptx)$")
+
+
+def _office_problem(names: list[str]) -> str | None:
+    """Refuse a document with macros, binaries or parts outside its format's layout."""
+    if "[Content_Types].xml" in names:
+        allowed: Callable[[str], bool] = _OOXML_PARTS.__contains__
+    elif "mimetype" in names:
+        allowed = lambda top: top in _ODF_PARTS or bool(_ODF_OBJECT.match(top))  # noqa: E731
+    else:
+        return _("Archives are not accepted as documents.")
+    for name in names:
+        parts = name.split("/")
+        base = parts[-1].lower()
+        if (
+            base in _MACRO_NAMES
+            or any(part in _MACRO_FOLDERS for part in parts[:-1])
+            or (base.endswith(".bin") and not _PRINTER_SETTINGS.match(name))
+        ):
+            return _("The document holds macros or embedded programs (%(name)s).") % {
+                "name": shown_name(name)
+            }
+        if not allowed(parts[0]):
+            return _("The document holds an unexpected part (%(name)s).") % {
+                "name": shown_name(name)
+            }
+    return None
+
+
+def _nested_office(name: str) -> Callable[[list[str]], str | None] | None:
+    return _office_problem if _EMBEDDED_PACKAGE.match(name) else None
 
 
 def _looks_like_text(head: bytes) -> bool:

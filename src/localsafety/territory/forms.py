@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from localsafety.territory import limits
 from localsafety.territory.models import Area, AreaKind
 
 
@@ -65,8 +66,13 @@ class AreaImportForm(forms.Form):
         help_text=_("Leave empty to find it: NOME, Municipio, Concelho, Freguesia or name."),
     )
 
-    def __init__(self, *args: Any, zone: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, zone: bool = False, contract: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The caps, stated beside the field with the numbers the import enforces.
+        file_field = self.fields["file"]
+        file_field.help_text = f"{file_field.help_text} " + limits.stated_limits(
+            AreaKind.ZONE if zone else AreaKind.MUNICIPALITY, contract
+        )
         if zone:
             del self.fields["kind"]
             self.fields["code_field"].help_text = _(

@@ -5,6 +5,12 @@ The file type is recognised by its bytes, never by its name. Every feature is ch
 ``ImportRefused`` is raised with the list (file, feature, field, reason) and nothing is
 stored. Otherwise the areas are created or updated in one transaction.
 
+Caps (``territory.limits``): the number of features is read from each layer's header before
+any geometry is parsed and a file over the cap is refused at once; a contract's zones may not
+pass its cap; a refused file keeps only its first problems (and their count), each cut short.
+A zipped shapefile is unpacked by ``core.archives`` (bounded, checked member by member) into a
+work folder and GDAL reads the files from there, never the archive itself.
+
 Reading uses ``pyogrio.raw`` (WKB arrays, no geopandas needed); any declared coordinate
 system (ETRS89 / PT-TM06, EPSG:3763, the PTRA08 UTM zones of the islands, ...) is
 reprojected to WGS84 with pyproj. CAOP's own GeoPackage is supported as published: its
@@ -16,7 +22,6 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,9 +38,11 @@ from django.utils.translation import gettext as _
 from shapely.geometry.base import BaseGeometry
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from localsafety.core.archives import ArchiveRefused, inspect_archive, shown_name
 from localsafety.core.errors import ImportRefused
 from localsafety.core.models import DataOrigin
 from localsafety.territory import geometry as geo
+from localsafety.territory import limits
 from localsafety.territory.codes import DISTRICT_NAMES, is_dico, is_dicofre, normalise_code
 from localsafety.territory.models import Area, AreaKind
 from localsafety.territory.signals import zones_changed
@@ -44,8 +51,14 @@ ProgressCallback = Callable[[int, str], None]
 
 GEOJSON, SHAPEFILE_ZIP, GEOPACKAGE = "geojson", "shapefile-zip", "geopackage"
 IMPORTABLE_KINDS = (AreaKind.MUNICIPALITY, AreaKind.PARISH, AreaKind.ZONE)
-# Largest total of uncompressed bytes accepted inside a zip (guards against zip bombs).
-MAX_UNZIPPED_BYTES = 2 * 1024 * 1024 * 1024
+# The parts a zipped shapefile may hold (and a Mac's resource forks, which are skipped).
+SHAPEFILE_PARTS = frozenset(
+    ".shp .shx .dbf .prj .cpg .qpj .qmd .sbn .sbx .qix .fix .xml .atx .aih .ain .ixs .mxs "
+    ".fbn .fbx".split()
+)
+MACOS_FORKS = "__MACOSX/"
+# Problems are shown in a table: each text is cut to a readable length.
+PROBLEM_TEXT_CHARS = {"file": 255, "feature": 100, "field": 100, "reason": 500}
 # Official boundaries are simplified to about 10 m (like the reference layer): maps stay light.
 OFFICIAL_SIMPLIFY_DEGREES = 0.0001
 
@@ -86,21 +99,32 @@ class _Feature:
 
 @dataclass
 class _Problems:
+    """Every problem is counted; only the first ``shown`` are kept, each cut short."""
+
     file: str
     rows: list[dict[str, str]] = field(default_factory=list)
+    count: int = 0
+    shown: int = field(default_factory=limits.problems_shown)
 
     def add(self, reason: str, *, feature: str = "", field_name: str = "") -> None:
-        self.rows.append(
-            {"file": self.file, "feature": feature, "field": field_name, "reason": str(reason)}
-        )
+        self.count += 1
+        if len(self.rows) < self.shown:
+            row = {"file": self.file, "feature": feature, "field": field_name, "reason": reason}
+            self.rows.append({key: _cut(str(value), key) for key, value in row.items()})
 
     def raise_if_any(self) -> None:
-        if self.rows:
+        if self.count:
             raise ImportRefused(
                 _("The file was refused: %(count)s problem(s). Nothing was stored.")
-                % {"count": len(self.rows)},
+                % {"count": self.count},
                 problems=self.rows,
+                total=self.count,
             )
+
+
+def _cut(text: str, key: str) -> str:
+    limit = PROBLEM_TEXT_CHARS[key]
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def sniff_geo_bytes(head: bytes) -> str | None:
@@ -119,35 +143,51 @@ def _refuse_file(file_label: str, reason: str, field_name: str = "") -> ImportRe
     problems = _Problems(file_label)
     problems.add(reason, field_name=field_name)
     return ImportRefused(
-        _("The file was refused: %(reason)s") % {"reason": reason}, problems=problems.rows
+        _("The file was refused: %(reason)s") % {"reason": problems.rows[0]["reason"]},
+        problems=problems.rows,
     )
 
 
-def _shapefile_members(path: Path, file_label: str) -> list[str]:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise _refuse_file(file_label, _("The zip archive cannot be read.")) from exc
-    if sum(info.file_size for info in infos) > MAX_UNZIPPED_BYTES:
-        raise _refuse_file(file_label, _("The zip archive is too large once unpacked."))
-    names = [info.filename for info in infos if not info.filename.startswith("__MACOSX")]
-    shapefiles = [name for name in names if name.lower().endswith(".shp")]
+def shapefile_zip_problem(names: list[str]) -> str | None:
+    """Why a zip is not a shapefile upload (odd members, no or incomplete shapefile), or None."""
+    kept = [name for name in names if not name.startswith(MACOS_FORKS)]
+    for name in kept:
+        if Path(name).suffix.lower() not in SHAPEFILE_PARTS:
+            return _(
+                "The zip archive holds %(name)s, which is not part of a shapefile "
+                "(.shp, .shx, .dbf, .prj, .cpg)."
+            ) % {"name": shown_name(name)}
+    shapefiles = [name for name in kept if name.lower().endswith(".shp")]
     if not shapefiles:
-        raise _refuse_file(
-            file_label, _("The zip archive holds no shapefile (.shp with its .shx and .dbf).")
-        )
-    lowered = {name.lower() for name in names}
+        return _("The zip archive holds no shapefile (.shp with its .shx and .dbf).")
+    lowered = {name.lower() for name in kept}
     for shp in shapefiles:
         stem = shp[:-4].lower()
         for part in (".shx", ".dbf"):
             if stem + part not in lowered:
-                raise _refuse_file(
-                    file_label,
-                    _("The shapefile %(name)s is incomplete: %(part)s is missing.")
-                    % {"name": shp, "part": part},
-                )
-    return shapefiles
+                return _("The shapefile %(name)s is incomplete: %(part)s is missing.") % {
+                    "name": shown_name(shp),
+                    "part": part,
+                }
+    return None
+
+
+def _unpack_shapefiles(path: Path, file_label: str, workdir: Path) -> list[str]:
+    """Unpack the checked members into ``workdir``; return the shapefiles' paths there."""
+    folder = workdir / "shapefile"
+    folder.mkdir()
+    try:
+        with path.open("rb") as handle:
+            contents = inspect_archive(
+                handle, names_problem=shapefile_zip_problem, extract_to=folder
+            )
+    except ArchiveRefused as exc:
+        raise _refuse_file(file_label, exc.message) from exc
+    return [
+        name
+        for name in contents.names
+        if name.lower().endswith(".shp") and not name.startswith(MACOS_FORKS)
+    ]
 
 
 @dataclass
@@ -173,11 +213,10 @@ def _sources(
             ),
         )
     if file_type == SHAPEFILE_ZIP:
-        members = _shapefile_members(path, file_label)
-        local = workdir / "upload.zip"
-        shutil.copyfile(path, local)
+        members = _unpack_shapefiles(path, file_label, workdir)
         sources = [
-            _Source(f"/vsizip/{local}/{member}", None, Path(member).stem) for member in members
+            _Source(str(workdir / "shapefile" / member), None, Path(member).stem)
+            for member in members
         ]
     else:
         suffix = ".gpkg" if file_type == GEOPACKAGE else ".geojson"
@@ -190,6 +229,12 @@ def _sources(
                 file_label, _("The file cannot be read as geographic data: %(e)s") % {"e": exc}
             ) from exc
         sources = [_Source(str(local), name, name) for name in layers]
+    if len(sources) > limits.MAX_LAYERS:
+        raise _refuse_file(
+            file_label,
+            _("The file has %(count)s layers; at most %(limit)s are read.")
+            % {"count": len(sources), "limit": limits.MAX_LAYERS},
+        )
     if layer:
         sources = [source for source in sources if source.label == layer]
         if not sources:
@@ -276,12 +321,20 @@ def _read_features(
     with tempfile.TemporaryDirectory(prefix="localsafety-areas-") as tmp:
         sources = _sources(path, kind, layer, file_label, Path(tmp))
         chosen = _choose_layers(sources, kind, code_field, name_field, file_label)
+        # The count is in each layer's header: refuse before any geometry is parsed.
+        declared = sum(max(int(info.get("features") or 0), 0) for _s, info, _c, _n in chosen)
+        _refuse_if_too_many(kind, declared, file_label)
         several = len(chosen) > 1
         for source, _info, code_name, name_name in chosen:
             columns = [name for name in (code_name, name_name) if name]
             try:
+                # A layer that cannot count ahead (-1) is read no further than the cap.
                 meta, _fids, wkb, field_data = pyogrio.raw.read(
-                    source.path, layer=source.layer, columns=columns, force_2d=True
+                    source.path,
+                    layer=source.layer,
+                    columns=columns,
+                    force_2d=True,
+                    max_features=limits.max_features(kind) - len(features) + 1,
                 )
             except Exception as exc:  # noqa: BLE001 - GDAL raises many kinds for broken files
                 raise _refuse_file(
@@ -290,6 +343,7 @@ def _read_features(
                 ) from exc
             values = dict(zip(meta["fields"], field_data, strict=True))
             count = len(wkb) if wkb is not None else 0
+            _refuse_if_too_many(kind, len(features) + count, file_label)
             geometries = (
                 shapely.from_wkb(wkb, on_invalid="ignore") if count else np.array([], dtype=object)
             )
@@ -324,6 +378,12 @@ def _read_features(
                     )
                 )
     return features
+
+
+def _refuse_if_too_many(kind: str, count: int, file_label: str) -> None:
+    reason = limits.too_many_features(kind, count)
+    if reason is not None:
+        raise _refuse_file(file_label, reason)
 
 
 def _check_plain_lonlat(geometries: Any, file_label: str, problems: _Problems) -> None:
@@ -524,9 +584,6 @@ def import_areas(
     report(70, _("Storing %(count)s areas") % {"count": len(records)})
     result = _store(records, parents, kind=kind, contract=contract, actor=actor, file_label=label)
     result.features = len(features)
-    if kind == AreaKind.ZONE and contract is not None:
-        # The contract's pages show its zones: let its app move their cache generation.
-        zones_changed.send(sender=Area, contract_id=contract.pk)
     report(100, _("Done"))
     return result
 
@@ -548,7 +605,12 @@ def _store(
         % {"file": file_label, "date": now.date().isoformat()}
     )[:300]
     if kind == AreaKind.ZONE:
+        limits.lock_contract(contract)
         existing = {area.code: area for area in Area.objects.filter(owner_contract=contract)}
+        total = len(existing) + sum(1 for code in records if code not in existing)
+        too_many = limits.too_many_zones(contract, total)
+        if too_many is not None:
+            raise _refuse_file(file_label, too_many)
     else:
         existing = {
             area.code: area
@@ -619,6 +681,15 @@ def _store(
             default_user=user,
             default_change_reason="import",
         )
+    if kind == AreaKind.ZONE:
+        # In the same transaction: the contract's app makes the zones part of the territory
+        # it covers (as it does for drawn ones) and moves its pages' cache generation.
+        zone_ids = list(
+            Area.objects.filter(owner_contract=contract, code__in=list(records)).values_list(
+                "pk", flat=True
+            )
+        )
+        zones_changed.send(sender=Area, contract_id=contract.pk, zone_ids=zone_ids)
     return ImportResult(
         features=len(records),
         created=len(to_create),

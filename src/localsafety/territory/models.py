@@ -182,7 +182,9 @@ class AreaImport(models.Model):
     )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     message = models.TextField(_("message"), blank=True)
+    # The first problems only (LOCALSAFETY_IMPORT_PROBLEMS_SHOWN); ``problem_count`` has all.
     problems = models.JSONField(_("problems"), default=list, blank=True)
+    problem_count = models.PositiveIntegerField(_("number of problems"), default=0)
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
 
@@ -193,3 +195,8 @@ class AreaImport(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def problems_total(self) -> int:
+        """All the problems found, of which ``problems`` lists the first."""
+        return max(self.problem_count, len(self.problems or []))

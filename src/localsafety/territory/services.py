@@ -16,13 +16,16 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from localsafety.core.archives import inspect_archive
 from localsafety.core.audit import create_validated
 from localsafety.core.errors import DomainError, ImportRefused
+from localsafety.territory import limits
 from localsafety.territory.access import can_import, is_national
 from localsafety.territory.importer import (
     IMPORTABLE_KINDS,
     SHAPEFILE_ZIP,
     import_areas,
+    shapefile_zip_problem,
     sniff_geo_bytes,
 )
 from localsafety.territory.models import AreaImport, AreaKind, ImportStatus
@@ -47,7 +50,8 @@ def area_import_create(
     """Store the upload and queue the import (after commit); the task does the work.
 
     Official boundaries are national users' to import; a contract's zones (``contract`` is
-    opaque here) whoever the contract's rules allow (``territory.access.can_import``).
+    opaque here) whoever the contract's rules allow (``territory.access.can_import``). The
+    file's size is capped by kind (``territory.limits``); a zip is inspected now.
     """
     if kind not in IMPORTABLE_KINDS:
         raise DomainError(_("Choose municipalities, parishes or zones."), field="kind")
@@ -55,8 +59,9 @@ def area_import_create(
         raise DomainError(_("Zones belong to a contract."), field="kind")
     if not can_import(actor, kind=kind, contract=contract):
         raise PermissionDenied(_("You may not import these areas."))
-    if uploaded_file.size and uploaded_file.size > settings.LOCALSAFETY_MAX_AREA_FILE_BYTES:
-        raise DomainError(_("The file is too large."), field="file")
+    too_large = limits.file_too_large(kind, uploaded_file.size or 0)
+    if too_large is not None:
+        raise DomainError(too_large, field="file")
     uploaded_file.seek(0)
     head = uploaded_file.read(64)
     uploaded_file.seek(0)
@@ -70,17 +75,9 @@ def area_import_create(
             field="file",
         )
     if file_type == SHAPEFILE_ZIP:
-        import zipfile
-
-        try:
-            with zipfile.ZipFile(uploaded_file) as archive:
-                has_shp = any(name.lower().endswith(".shp") for name in archive.namelist())
-        except zipfile.BadZipFile as exc:
-            raise DomainError(_("The zip archive cannot be read."), field="file") from exc
-        finally:
-            uploaded_file.seek(0)
-        if not has_shp:
-            raise DomainError(_("The zip archive holds no shapefile (.shp)."), field="file")
+        # Unpacked here once within the caps (and again by the import, into its work folder):
+        # a bomb or a stray member is refused before anything is stored or queued.
+        inspect_archive(uploaded_file, names_problem=shapefile_zip_problem)
     area_import = create_validated(
         AreaImport,
         file=uploaded_file,
@@ -132,6 +129,7 @@ def area_import_run(*, import_id: int) -> None:
             progress=100,
             message=exc.message,
             problems=exc.problems,
+            problem_count=exc.total,
         )
         return
     except Exception as exc:  # noqa: BLE001 - the page must show that the import failed
@@ -152,6 +150,7 @@ def area_import_run(*, import_id: int) -> None:
         created_count=result.created,
         updated_count=result.updated,
         problems=[],
+        problem_count=0,
     )
 
 

@@ -28,6 +28,7 @@ from localsafety.contracts.services.common import (
 from localsafety.core.audit import create_validated, mark_change, save_fields
 from localsafety.core.errors import DomainError
 from localsafety.core.files import sniff_document
+from localsafety.core.sizes import format_file_size
 from localsafety.organisations.models import User
 
 # --- meetings and documents ----------------------------------------------------------------
@@ -134,16 +135,20 @@ def document_upload(
     meeting: Meeting | None = None,
     stage: Stage | None = None,
 ) -> Document:
-    """Store a document after checking its size and its real type from the bytes."""
+    """Store a document after checking its size and its real type from the bytes.
+
+    An office document is an archive: ``sniff_document`` unpacks it within the caps of
+    ``core.archives`` (refusing bombs, programs and macros) before anything is stored.
+    """
     if not scope_for(actor).can_contribute(contract.pk):
         raise deny(_("Only the contract's partners can add documents."))
     size = upload.size or 0
     if size > settings.LOCALSAFETY_MAX_DOCUMENT_BYTES:
         raise DomainError(
-            _("The file is %(size)s MB; the limit is %(limit)s MB.")
+            _("The file is %(size)s; the limit is %(limit)s.")
             % {
-                "size": round(size / 1e6, 1),
-                "limit": round(settings.LOCALSAFETY_MAX_DOCUMENT_BYTES / 1e6),
+                "size": format_file_size(size, round_up=True),
+                "limit": format_file_size(settings.LOCALSAFETY_MAX_DOCUMENT_BYTES),
             },
             field="file",
         )

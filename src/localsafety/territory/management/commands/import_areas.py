@@ -65,8 +65,10 @@ class Command(BaseCommand):
                         str(problem.get(key, "")) for key in ("file", "feature", "field", "reason")
                     )
                 )
+            if exc.total > len(exc.problems):
+                self.stderr.write(f"... and {exc.total - len(exc.problems)} more")
             raise CommandError(
-                f"Refused: {len(exc.problems)} problem(s); nothing was stored.", returncode=1
+                f"Refused: {exc.total} problem(s); nothing was stored.", returncode=1
             ) from exc
         self.stdout.write(
             self.style.SUCCESS(
