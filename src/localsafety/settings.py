@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "localsafety.core.middleware.PrivateResponseMiddleware",
+    "localsafety.organisations.middleware.PrivilegedSessionIdleMiddleware",
     "localsafety.contracts.middleware.FragmentAudienceMiddleware",
     "localsafety.core.middleware.UserLanguageMiddleware",
     "localsafety.organisations.middleware.TwoFactorRequiredMiddleware",
@@ -160,6 +162,26 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "LocalSafety"
+# Police and national sessions end after this long without a request (others keep
+# SESSION_COOKIE_AGE); sensitive actions (stage decisions, rights changes, API tokens) ask
+# people with two-factor for a code confirmed within the last
+# LOCALSAFETY_RECENT_SECOND_FACTOR_SECONDS; enrolment links expire after the hours given.
+LOCALSAFETY_PRIVILEGED_SESSION_IDLE_SECONDS = envint(
+    "LOCALSAFETY_PRIVILEGED_SESSION_IDLE_SECONDS", 12 * 60 * 60
+)
+LOCALSAFETY_RECENT_SECOND_FACTOR_SECONDS = envint(
+    "LOCALSAFETY_RECENT_SECOND_FACTOR_SECONDS", 15 * 60
+)
+LOCALSAFETY_ENROLMENT_LINK_HOURS = envint("LOCALSAFETY_ENROLMENT_LINK_HOURS", 24)
+for _name in (
+    "LOCALSAFETY_PRIVILEGED_SESSION_IDLE_SECONDS",
+    "LOCALSAFETY_RECENT_SECOND_FACTOR_SECONDS",
+    "LOCALSAFETY_ENROLMENT_LINK_HOURS",
+):
+    if globals()[_name] <= 0:
+        raise ConfigurationError(f"{_name} must be a positive number")
+# The site's address for links made outside a request (``localsafety enrolment-link``).
+LOCALSAFETY_BASE_URL = envstr("LOCALSAFETY_BASE_URL", "http://127.0.0.1:8000") or ""
 
 LANGUAGE_CODE = "pt-pt"
 LANGUAGES = [("pt-pt", "Português"), ("en", "English")]

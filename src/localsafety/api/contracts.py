@@ -32,7 +32,7 @@ from localsafety.api.base import (
     paginated_response,
     record_context,
 )
-from localsafety.api.permissions import PUBLIC_READ
+from localsafety.api.permissions import PUBLIC_READ, check_recent_second_factor
 from localsafety.api.serializers import (
     AreaRefSerializer,
     AxisSerializer,
@@ -483,6 +483,7 @@ class StageDecideApi(ContractApiView):
     )
     def post(self, request: AuthenticatedRequest, contract: Contract, kind: str) -> Response:
         stage = get_object_for_user(Stage.objects.filter(contract=contract), kind=kind)
+        check_recent_second_factor(request)
         payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data

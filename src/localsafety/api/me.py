@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from localsafety.api.base import ApiView, AuthenticatedRequest
 from localsafety.contracts.access import scope_for
 from localsafety.contracts.models import BodyMember, Contract
+from localsafety.organisations.access import requires_two_factor
 from localsafety.organisations.models import Membership
 
 
@@ -84,7 +85,7 @@ class MeApi(ApiView):
             "language": getattr(user, "language", ""),
             "is_national": scope.is_national,
             "is_police": scope.is_police,
-            "requires_two_factor": scope.requires_two_factor,
+            "requires_two_factor": requires_two_factor(user),
             "can_create_contracts": scope.can_create_contracts,
             "memberships": memberships,
             "seats": seats,

@@ -10,14 +10,17 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
-from localsafety.contracts.access import scope_for
+from localsafety.organisations.access import requires_two_factor
+from localsafety.organisations.two_factor import has_recent_second_factor, is_verified
 
 
 class TwoFactorSatisfied(BasePermission):
-    """Roles that need two-factor must have passed it in the browser session they use.
+    """Whoever must pass two-factor (their role, or a device they turned on) must have passed
+    it in the browser session they use.
 
     The page middleware leaves /api/ alone, so a session that signed in but stopped at the
     second factor must not reach restricted data through the API. A token is issued to a
@@ -29,11 +32,10 @@ class TwoFactorSatisfied(BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
         if not isinstance(request.successful_authenticator, SessionAuthentication):
             return True
-        user = request.user
-        if not scope_for(user).requires_two_factor:
+        # The same answer as the pages: the role requires it, or the person turned it on.
+        if not requires_two_factor(request.user):
             return True
-        is_verified = getattr(request._request.user, "is_verified", None)
-        return bool(is_verified and is_verified())
+        return is_verified(request._request.user)
 
 
 class PublicRead(BasePermission):
@@ -46,3 +48,20 @@ class PublicRead(BasePermission):
 # For views meant for anonymous readers too (published contracts, areas, the register of
 # organisations). A signed-in session still has to have passed its second factor.
 PUBLIC_READ: list[type[BasePermission]] = [PublicRead, TwoFactorSatisfied]
+
+
+def check_recent_second_factor(request: Request) -> None:
+    """Sensitive actions (stage decisions, rights changes) from a browser session ask people
+    with two-factor for a recently confirmed code, as the pages do
+    (``organisations.two_factor.require_recent_second_factor``). A token was created with a
+    recent code by its person and is accepted as it is.
+    """
+    if isinstance(
+        request.successful_authenticator, SessionAuthentication
+    ) and not has_recent_second_factor(request._request):
+        raise PermissionDenied(
+            _(
+                "Confirm your two-factor code again in the browser (on the two-factor page) "
+                "before this action."
+            )
+        )

@@ -47,6 +47,8 @@ class UserScope:
 
     @property
     def requires_two_factor(self) -> bool:
+        """The role requires two-factor. Whether signing in needs a code (also once a person
+        turned it on) is ``organisations.access.requires_two_factor(user)``."""
         return self.is_national or self.is_police or self.is_superuser
 
     def can_read_contract(self, contract_id: int) -> bool:

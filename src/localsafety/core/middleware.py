@@ -1,4 +1,4 @@
-"""Cross-cutting request handling: CSP, per-user language, domain errors."""
+"""Cross-cutting request handling: CSP, private responses, per-user language, domain errors."""
 
 from __future__ import annotations
 
@@ -27,6 +27,32 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", self.header)
         return response
+
+
+class PrivateResponseMiddleware:
+    """What a signed-in person (or a program with their token) is sent is theirs alone:
+    ``Cache-Control: private, no-store`` unless the view chose a policy itself, so neither a
+    shared cache nor the browser's disk keeps members-only pages after they sign out.
+    Anonymous pages are left cacheable.
+    """
+
+    VALUE = "private, no-store"
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "Cache-Control" not in response.headers and self._personal(request):
+            response.headers["Cache-Control"] = self.VALUE
+        return response
+
+    @staticmethod
+    def _personal(request: HttpRequest) -> bool:
+        if "HTTP_AUTHORIZATION" in request.META:
+            return True
+        user = getattr(request, "user", None)
+        return bool(user is not None and user.is_authenticated)
 
 
 class UserLanguageMiddleware:

@@ -41,6 +41,7 @@ from localsafety.devdata.demo_facts import (
     contract_facts,
 )
 from localsafety.devdata.national import NATIONAL_ORGANISATIONS
+from localsafety.organisations.access import role_requires_two_factor
 from localsafety.organisations.models import Membership, Organisation, OrganisationKind, User
 from localsafety.organisations.two_factor import ensure_demo_totp_device
 from localsafety.territory import reference
@@ -206,9 +207,19 @@ def load_demo() -> DemoResult:
         result.contracts += 1
 
     _demo_progress()
+    _demo_authenticators()
     lisboa = Contract.objects.get(municipality__code="1106", signed_on=LISBON_DAY)
     result.logins = _demo_logins(lisboa, national, admin)
     return result
+
+
+def _demo_authenticators() -> None:
+    """Every demo account whose role requires two-factor (police, national, administrator)
+    has its authenticator, with the published demo key: such accounts never enrol with their
+    password alone, so the demo's logins must not need an enrolment link."""
+    for user in User.objects.filter(is_active=True).order_by("pk"):
+        if role_requires_two_factor(user):
+            ensure_demo_totp_device(user)
 
 
 def _demo_contract(

@@ -79,10 +79,26 @@ def is_national(user: Any) -> bool:
     return memberships.is_superuser or bool(rulesets.test_rule(IS_NATIONAL_RULE, user))  # type: ignore[no-untyped-call]
 
 
-def requires_two_factor(user: Any) -> bool:
-    """Police, national and administrator accounts must pass a second factor."""
+def role_requires_two_factor(user: Any) -> bool:
+    """Police, national and administrator accounts must have a second factor.
+
+    They enrol only through a one-time enrolment link (``services.enrolment_link_*``), never
+    with their password alone; their sessions also end after an idle time.
+    """
     memberships = memberships_for(user)
     return memberships.is_police or memberships.is_superuser or is_national(user)
+
+
+def requires_two_factor(user: Any) -> bool:
+    """Whether signing in needs the second factor: the role requires it, or the person has
+    a confirmed authenticator (voluntary two-factor is enforced once it is on).
+
+    The one answer for the page middleware, the API, sign-in and the services.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    # The flag is a column of the user's row (no query), kept by a signal on the devices.
+    return bool(getattr(user, "two_factor_enabled", False)) or role_requires_two_factor(user)
 
 
 def can_manage_register(user: Any) -> bool:

@@ -11,6 +11,9 @@ urlpatterns = [
     path("profile/token/", views.token_create, name="token_create"),
     path("profile/token/delete/", views.token_delete, name="token_delete"),
     path("two-factor/", views.two_factor, name="two_factor"),
+    path("two-factor/enrolment/", views.enrolment_request, name="enrolment_request"),
+    path("two-factor/enrol/<str:token>/", views.enrol, name="enrol"),
+    path("two-factor/enrolment-links/", views.enrolment_link_issue, name="enrolment_link_issue"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("password-reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(

@@ -118,3 +118,26 @@ class InvitationAwarePasswordResetForm(PasswordResetForm):
 
     def get_users(self, email: str):  # type: ignore[no-untyped-def]
         return User.objects.filter(email__iexact=email, is_active=True)
+
+
+class EnrolmentLinkForm(forms.Form):
+    username = forms.CharField(
+        label=_("Username or e-mail of the account"),
+        max_length=254,
+        help_text=_(
+            "The link is e-mailed to the account's own address. It works once, for that "
+            "account only."
+        ),
+    )
+
+    def clean_username(self) -> User:
+        from localsafety.organisations.selectors import user_for_identifier
+
+        users = user_for_identifier(self.cleaned_data["username"].strip())
+        if not users:
+            raise ValidationError(_("No active account has this username or e-mail."))
+        if len(users) > 1:
+            raise ValidationError(
+                _("More than one account uses this e-mail address: enter the username.")
+            )
+        return users[0]

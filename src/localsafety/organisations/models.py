@@ -7,10 +7,12 @@ bodies they sit on (``contracts.BodyMember``). See ``organisations.access``.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -87,8 +89,13 @@ class User(AbstractUser):
     )
     job_title = models.CharField(_("job title"), max_length=150, blank=True)
     data_origin = models.CharField(_("data origin"), max_length=12, default="entered")
+    # Whether the person has a confirmed authenticator: kept by a signal on the devices
+    # (organisations.apps), read on every request without a query. Once on, sign-in needs it.
+    two_factor_enabled = models.BooleanField(
+        _("two-factor authentication on"), default=False, editable=False
+    )
 
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "two_factor_enabled"])
 
     class Meta:
         verbose_name = _("user")
@@ -130,3 +137,53 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation}"
+
+
+def enrolment_token_hash(token: str) -> str:
+    """What is stored of an enrolment link's secret: its SHA-256, never the secret."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class EnrolmentLinkQuerySet(models.QuerySet["EnrolmentLink"]):
+    def usable(self) -> EnrolmentLinkQuerySet:
+        """Links that were not followed yet and have not expired."""
+        return self.filter(opened_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class EnrolmentLink(models.Model):
+    """A one-time link that lets one person add an authenticator (two-factor enrolment).
+
+    Roles that require two-factor never enrol with their password alone: an administrator
+    or a national user issues a link, or it is sent to the account's e-mail address. Only a
+    hash of the link's secret is stored; the link expires, works once and only for its person.
+    """
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="enrolment_links",
+        verbose_name=_("person"),
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    issued_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    opened_at = models.DateTimeField(_("followed"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("authenticator confirmed"), null=True, blank=True)
+
+    objects = EnrolmentLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("two-factor enrolment link")
+        verbose_name_plural = _("two-factor enrolment links")
+        indexes = [models.Index(fields=["user", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d %H:%M})"

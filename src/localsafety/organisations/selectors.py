@@ -5,9 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from localsafety.organisations.access import memberships_for
-from localsafety.organisations.models import Membership, Organisation, User
+from localsafety.organisations.models import (
+    EnrolmentLink,
+    Membership,
+    Organisation,
+    User,
+    enrolment_token_hash,
+)
 
 SEE_MEMBERS_PERMISSION = "organisations.view_members"
 
@@ -63,3 +70,23 @@ def user_memberships(user: Any) -> QuerySet[Membership]:
         .select_related("organisation")
         .order_by("organisation__name")
     )
+
+
+def enrolment_link_waiting(user: Any, token: str) -> EnrolmentLink | None:
+    """``user``'s own enrolment link with this secret, if it may still be followed."""
+    digest = enrolment_token_hash(token)
+    return EnrolmentLink.objects.filter(user=user, token_hash=digest).usable().first()
+
+
+def enrolment_in_progress(user: Any, link_id: Any) -> EnrolmentLink | None:
+    """The enrolment link this session followed (its id kept in the session), while it is
+    open: ``user``'s own, followed, not expired and not completed."""
+    if not isinstance(link_id, int):
+        return None
+    return EnrolmentLink.objects.filter(
+        pk=link_id,
+        user=user,
+        opened_at__isnull=False,
+        completed_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).first()

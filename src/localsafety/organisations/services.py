@@ -7,6 +7,9 @@ after the transaction commits.
 
 from __future__ import annotations
 
+import math
+import secrets
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -16,10 +19,11 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
@@ -29,14 +33,18 @@ from localsafety.organisations.access import (
     can_edit_organisation,
     can_manage_register,
     forget_scope,
+    is_national,
     memberships_for,
     requires_two_factor,
+    role_requires_two_factor,
 )
 from localsafety.organisations.models import (
+    EnrolmentLink,
     Membership,
     MembershipRole,
     Organisation,
     User,
+    enrolment_token_hash,
 )
 from localsafety.territory.models import Area
 
@@ -206,6 +214,21 @@ def _send_invitation(user_id: int, organisation_id: int, inviter_name: str, base
     send_mail(subject, body, None, [user.email])
 
 
+def _send_existing_account_notice(user_id: int, organisation_id: int, inviter_name: str) -> None:
+    user = User.objects.get(pk=user_id)
+    organisation = Organisation.objects.get(pk=organisation_id)
+    context = {
+        "user": user,
+        "organisation": organisation,
+        "inviter": inviter_name,
+        "site_name": settings.LOCALSAFETY_SITE_NAME,
+    }
+    with translation.override(user.language):
+        subject = render_to_string("accounts/invite_existing_subject.txt", context).strip()
+        body = render_to_string("accounts/invite_existing_email.txt", context)
+    send_mail(subject, body, None, [user.email])
+
+
 @transaction.atomic
 def user_create(
     *,
@@ -218,19 +241,19 @@ def user_create(
     language: str = User.Language.PT,
     role: str = MembershipRole.STAFF,
     base_url: str,
-) -> User:
-    """Create an account for a new member; they get an e-mail to choose their password."""
+) -> User | None:
+    """Invite a new member: create their account and e-mail them a link to choose a password.
+
+    The inviter is never told whether the address already has an account (None is returned
+    and the page says the same as for a new account): that account's owner gets an e-mail
+    instead, saying who wanted to add them and how to join with the account they have.
+    """
     _require_member_manager(actor, organisation)
     _check_role(role)
     email = email.strip()
     if not email:
         raise DomainError(
             _("Enter an e-mail address: the invitation is sent there."), field="email"
-        )
-    if User.objects.filter(email__iexact=email).exists():
-        raise DomainError(
-            _("An account with this e-mail address exists: add that person instead."),
-            field="email",
         )
     user = User(
         username=username.strip(),
@@ -240,7 +263,16 @@ def user_create(
         language=language,
     )
     user.set_unusable_password()
-    user.full_clean()
+    user.full_clean()  # before the address is looked at, so its errors never depend on it
+    inviter = actor.get_full_name() or actor.username
+    organisation_id = organisation.pk
+    existing = User.objects.filter(email__iexact=email).order_by("pk").first()
+    if existing is not None:
+        existing_id = existing.pk
+        transaction.on_commit(
+            lambda: _send_existing_account_notice(existing_id, organisation_id, inviter)
+        )
+        return None
     mark_change(user, actor=actor, reason="invited")
     user.save()
     create_validated(
@@ -251,8 +283,7 @@ def user_create(
         user=user,
         role=role,
     )
-    inviter = actor.get_full_name() or actor.username
-    user_id, organisation_id = user.pk, organisation.pk
+    user_id = user.pk
     transaction.on_commit(lambda: _send_invitation(user_id, organisation_id, inviter, base_url))
     return user
 
@@ -291,26 +322,231 @@ def api_token_delete(*, actor: Any) -> None:
     Token.objects.filter(user=actor).delete()
 
 
+class TwoFactorThrottled(DomainError):
+    """Too many wrong codes in a row: the device refuses every code for a while."""
+
+    status_code = 429
+
+
+def _require_enrolment_if_needed(actor: User, enrolment: EnrolmentLink | None) -> None:
+    """Roles that require two-factor add an authenticator only through an enrolment link
+    that they followed themselves and that is still open; their password is not enough."""
+    if not role_requires_two_factor(actor):
+        return
+    if enrolment is None or not _enrolment_open(enrolment, actor):
+        raise PermissionDenied(
+            _("Your role adds an authenticator only through a one-time enrolment link.")
+        )
+
+
+def _enrolment_open(link: EnrolmentLink, actor: User) -> bool:
+    return (
+        link.user_id == actor.pk
+        and link.opened_at is not None
+        and link.completed_at is None
+        and link.expires_at > timezone.now()
+    )
+
+
+def _has_confirmed_device(user: User) -> bool:
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
+
+
 @transaction.atomic
-def totp_device_for_setup(*, actor: User) -> TOTPDevice:
-    """The person's unconfirmed authenticator (made once, so the QR code stays the same)."""
-    if TOTPDevice.objects.filter(user=actor, confirmed=True).exists():
+def totp_device_for_setup(*, actor: User, enrolment: EnrolmentLink | None = None) -> TOTPDevice:
+    """The person's unconfirmed authenticator (made once, so the QR code stays the same).
+
+    Its secret is shown to set it up, so roles that require two-factor get it only with an
+    open enrolment link (``enrolment_link_open``); others may turn two-factor on themselves.
+    """
+    if _has_confirmed_device(actor):
         raise DomainError(_("Two-factor authentication is already set up."))
+    _require_enrolment_if_needed(actor, enrolment)
     device = TOTPDevice.objects.filter(user=actor, confirmed=False).order_by("pk").first()
     if device is None:
         device = TOTPDevice.objects.create(user=actor, name="authenticator", confirmed=False)
     return device
 
 
+def _throttled(info: dict[str, Any] | None) -> TwoFactorThrottled:
+    locked_until = (info or {}).get("locked_until")
+    if locked_until is None:
+        return TwoFactorThrottled(
+            _("Too many wrong codes in a row: wait a moment, then try again."), field="code"
+        )
+    seconds = max(1, math.ceil((locked_until - timezone.now()).total_seconds()))
+    return TwoFactorThrottled(
+        ngettext(
+            "Too many wrong codes in a row: wait %(seconds)s second, then enter the code "
+            "your app shows.",
+            "Too many wrong codes in a row: wait %(seconds)s seconds, then enter the code "
+            "your app shows.",
+            seconds,
+        )
+        % {"seconds": seconds},
+        field="code",
+    )
+
+
 @transaction.atomic
-def totp_device_verify(*, actor: User, device: TOTPDevice, token: str) -> bool:
-    """Check a code; the first right code confirms a new authenticator. False when wrong."""
+def totp_device_verify(
+    *, actor: User, device: TOTPDevice, token: str, enrolment: EnrolmentLink | None = None
+) -> bool:
+    """Check a code; the first right code confirms a new authenticator. False when wrong.
+
+    Raises ``TwoFactorThrottled`` while the device refuses codes after repeated failures
+    (django-otp's exponential back-off), so the person is told to wait, not that the code
+    is wrong.
+    """
     if device.user_id != actor.pk:
         raise PermissionDenied(_("This is not your device."))
-    if not device.verify_token(token):
+    locked = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+    if not locked.confirmed:
+        _require_enrolment_if_needed(actor, enrolment)
+    allowed, info = locked.verify_is_allowed()
+    if not allowed:
+        raise _throttled(info)
+    if not locked.verify_token(token):
         return False
-    if not device.confirmed:
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
+    if not locked.confirmed:
+        locked.confirmed = True
+        locked.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=actor, confirmed=False).delete()
+        if enrolment is not None:
+            enrolment.completed_at = timezone.now()
+            enrolment.save(update_fields=["completed_at"])
+        actor.two_factor_enabled = True
+    device.refresh_from_db()
     return True
+
+
+# --- two-factor enrolment links ------------------------------------------------------------
+
+#: A person may ask for their own link by e-mail at most once in this many minutes.
+ENROLMENT_REQUEST_MINUTES = 10
+
+
+def enrolment_link_url(token: str, *, base_url: str) -> str:
+    return base_url.rstrip("/") + reverse("accounts:enrol", args=[token])
+
+
+def _check_enrolment_target(user: User) -> None:
+    if not user.is_active:
+        raise DomainError(_("This account is disabled."), field="username")
+    if not role_requires_two_factor(user):
+        raise DomainError(
+            _(
+                "This person's role does not require two-factor authentication: they can "
+                "turn it on themselves on their profile."
+            ),
+            field="username",
+        )
+    if _has_confirmed_device(user):
+        raise DomainError(
+            _(
+                "This account already has an authenticator. If the person lost it, an "
+                "administrator removes it first."
+            ),
+            field="username",
+        )
+
+
+def _issue_enrolment_link(*, user: User, issued_by: User | None) -> tuple[str, EnrolmentLink]:
+    _check_enrolment_target(user)
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    link = EnrolmentLink.objects.create(
+        user=user,
+        token_hash=enrolment_token_hash(token),
+        issued_by=issued_by,
+        created_at=now,
+        expires_at=now + timedelta(hours=settings.LOCALSAFETY_ENROLMENT_LINK_HOURS),
+    )
+    return token, link
+
+
+@transaction.atomic
+def enrolment_link_create(*, actor: User | None, user: User) -> str:
+    """A new one-time enrolment link for ``user``; returns its secret, which is stored only
+    hashed (give it to the person once). ``actor`` None is the platform's own command line
+    (``localsafety enrolment-link``); otherwise only national users and administrators issue
+    links."""
+    if actor is not None and not is_national(actor):
+        raise PermissionDenied(_("Only national users and administrators issue enrolment links."))
+    token, _link = _issue_enrolment_link(user=user, issued_by=actor)
+    return token
+
+
+def _send_enrolment_link(user_id: int, link: str, expires_at: Any, self_requested: bool) -> None:
+    user = User.objects.get(pk=user_id)
+    context = {
+        "user": user,
+        "link": link,
+        "expires_at": expires_at,
+        "self_requested": self_requested,
+        "site_name": settings.LOCALSAFETY_SITE_NAME,
+    }
+    with translation.override(user.language):
+        subject = render_to_string("accounts/enrolment_subject.txt", context).strip()
+        body = render_to_string("accounts/enrolment_email.txt", context)
+    send_mail(subject, body, None, [user.email])
+
+
+@transaction.atomic
+def enrolment_link_send(*, actor: User, user: User, base_url: str) -> bool:
+    """E-mail a new enrolment link to ``user``'s own address (after the commit).
+
+    National users and administrators send one to anyone whose role needs it; a person
+    whose role needs it may ask for their own, at most once every
+    ``ENROLMENT_REQUEST_MINUTES`` (False: one was sent recently, nothing new is sent).
+    """
+    self_requested = actor.pk == user.pk
+    if not self_requested and not is_national(actor):
+        raise PermissionDenied(_("Only national users and administrators issue enrolment links."))
+    if not user.email:
+        raise DomainError(
+            _(
+                "This account has no e-mail address: an administrator gives the link with "
+                "the command “localsafety enrolment-link USERNAME”."
+            ),
+            field="username",
+        )
+    if self_requested:
+        _check_enrolment_target(user)
+        since = timezone.now() - timedelta(minutes=ENROLMENT_REQUEST_MINUTES)
+        if EnrolmentLink.objects.filter(user=user, created_at__gte=since).exists():
+            return False
+    token, enrolment = _issue_enrolment_link(user=user, issued_by=actor)
+    link = enrolment_link_url(token, base_url=base_url)
+    user_id, expires_at = user.pk, enrolment.expires_at
+    transaction.on_commit(lambda: _send_enrolment_link(user_id, link, expires_at, self_requested))
+    return True
+
+
+@transaction.atomic
+def enrolment_link_open(*, actor: User, token: str) -> EnrolmentLink:
+    """Follow an enrolment link, signed in as its person: it works once, before it expires.
+
+    The authenticator gets a fresh secret here, so a secret anyone saw before is worthless.
+    The link stays open for this enrolment until it expires or the authenticator is confirmed.
+    """
+    link = (
+        EnrolmentLink.objects.select_for_update()
+        .filter(token_hash=enrolment_token_hash(token), user=actor)
+        .usable()
+        .first()
+    )
+    if link is None:
+        raise DomainError(
+            _(
+                "This enrolment link cannot be used: it was used already, it has expired or "
+                "it is for another account. Ask for a new one."
+            )
+        )
+    if _has_confirmed_device(actor):
+        raise DomainError(_("Two-factor authentication is already set up."))
+    link.opened_at = timezone.now()
+    link.save(update_fields=["opened_at"])
+    TOTPDevice.objects.filter(user=actor, confirmed=False).delete()
+    TOTPDevice.objects.create(user=actor, name="authenticator", confirmed=False)
+    return link

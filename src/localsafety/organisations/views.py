@@ -181,9 +181,10 @@ def member_invite(request: AuthenticatedHttpRequest, organisation_id: int) -> Ht
             base_url=request.build_absolute_uri("/"),
             **data,
         ),
-        success=lambda user: (
-            _("The account for %(name)s was created and an invitation sent to %(email)s.")
-            % {"name": user, "email": user.email}
+        # The same answer whether or not the address already had an account (None).
+        success=lambda _user: (
+            _("An invitation to %(organisation)s was sent to %(email)s.")
+            % {"organisation": organisation, "email": form.cleaned_data["email"]}
         ),
         next_url=lambda _user: reverse("organisations:detail", args=[organisation.pk]),
     )

@@ -24,6 +24,7 @@ from localsafety.core.access import get_object_for_user, require
 from localsafety.core.errors import DomainError
 from localsafety.core.forms import add_service_error
 from localsafety.core.http import AuthenticatedHttpRequest
+from localsafety.organisations.two_factor import require_recent_second_factor
 
 
 @contract_view("page")
@@ -35,6 +36,7 @@ def stages(request: HttpRequest, contract: Contract) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @contract_view("page")
+@require_recent_second_factor  # a decision (POST) needs a recent code from people with 2FA
 def stage_detail(request: HttpRequest, contract: Contract, kind: str) -> HttpResponse:
     stage = get_object_for_user(contract.stages.all(), kind=kind)
     actions = services.allowed_actions(request.user, stage)

@@ -48,3 +48,27 @@ def test_demo_runs_twice_without_duplicating(without_reference):
     counts = (Contract.objects.count(), User.objects.count(), Area.objects.count())
     load_demo()
     assert (Contract.objects.count(), User.objects.count(), Area.objects.count()) == counts
+
+
+def test_every_demo_account_whose_role_requires_two_factor_has_an_authenticator(
+    without_reference,
+):
+    """Such accounts never enrol with their password alone (they need an enrolment link), so
+    the demo gives each its authenticator with the published demo key."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from localsafety.organisations.access import role_requires_two_factor
+    from localsafety.organisations.two_factor import DEMO_TOTP_KEY
+
+    result = load_demo()
+    needing = [user for user in User.objects.all() if role_requires_two_factor(user)]
+    police = [user for user in needing if user.username.startswith("police_")]
+    assert len(police) == len(contract_facts())  # every contract's commander, not only Lisbon's
+    assert {"demo_national", "admin"} <= {user.username for user in needing}
+    for user in needing:
+        device = TOTPDevice.objects.get(user=user, confirmed=True)
+        assert device.key == DEMO_TOTP_KEY, user.username
+        assert user.two_factor_enabled, user.username
+    # The printed logins say who is asked for a code, and they are exactly those.
+    for _label, username, _password, needs_code in result.logins:
+        assert needs_code == User.objects.get(username=username).two_factor_enabled

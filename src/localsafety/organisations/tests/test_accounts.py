@@ -12,6 +12,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
+from localsafety.organisations import services
 from localsafety.organisations.two_factor import ensure_demo_totp_device
 
 PASSWORD = "correct horse battery staple"
@@ -266,8 +267,12 @@ def test_middleware_sends_unverified_police_to_two_factor(world):
 
 
 def test_two_factor_setup_shows_qr_and_confirms_with_right_code(world):
+    # Changed on purpose (hardening finding 3): a police account sees its QR code only after
+    # following a one-time enrolment link, never with its password alone.
     client = Client()
     client.force_login(world.commander_a)
+    token = services.enrolment_link_create(actor=None, user=world.commander_a)
+    assert client.post(reverse("accounts:enrol", args=[token])).status_code == 302
     url = reverse("accounts:two_factor") + "?next=/organisations/"
     response = client.get(url)
     assert response.status_code == 200

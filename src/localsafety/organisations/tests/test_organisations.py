@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.test import Client
@@ -273,20 +274,49 @@ def test_invite_creates_account_and_mails_a_password_link(
     assert user.check_password("my passphrase 77")
 
 
-def test_invite_refuses_a_used_email(world, client_for):
-    response = client_for(world.coordinator_a).post(
-        reverse("organisations:member_invite", args=[world.town_a.pk]),
-        {
-            "username": "someone",
-            "first_name": "A",
-            "last_name": "B",
-            "email": "STRANGER@example.test",
-            "language": "pt-pt",
-            "role": "staff",
-        },
+def _invite(client, organisation, email: str, username: str, capture):
+    with capture(execute=True):
+        return client.post(
+            reverse("organisations:member_invite", args=[organisation.pk]),
+            {
+                "username": username,
+                "first_name": "A",
+                "last_name": "B",
+                "email": email,
+                "language": "pt-pt",
+                "role": "staff",
+            },
+        )
+
+
+def test_invite_does_not_reveal_whether_an_email_has_an_account(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    """Changed on purpose (hardening finding 14): the form used to answer "an account with
+    this e-mail address exists", which told any organisation's manager who has an account.
+    Now both answers are the same; the address's owner is told instead."""
+    capture = django_capture_on_commit_callbacks
+    known = _invite(
+        client_for(world.coordinator_a), world.town_a, "STRANGER@example.test", "someone", capture
     )
-    assert 'href="#id_email"' in response.content.decode()
+    new = _invite(
+        client_for(world.coordinator_a), world.town_a, "nobody@example.test", "someone_new", capture
+    )
+    assert known.status_code == new.status_code == 302
+    assert known.url == new.url
+    assert known.content == new.content
+    said = [[str(m) for m in get_messages(r.wsgi_request)] for r in (known, new)]
+    assert said[0] == [m.replace("nobody@example.test", "STRANGER@example.test") for m in said[1]]
+
+    # No second account for a used address; its owner hears who wanted to add them.
     assert not User.objects.filter(username="someone").exists()
+    assert User.objects.filter(username="someone_new").exists()
+    assert [message.to for message in mail.outbox] == [
+        ["stranger@example.test"],
+        ["nobody@example.test"],
+    ]
+    assert "stranger" in mail.outbox[0].body  # their username, to give to the manager
+    assert "/accounts/reset/" not in mail.outbox[0].body  # no new password for it
 
 
 def test_invite_is_forbidden_to_non_managers(world, client_for):
