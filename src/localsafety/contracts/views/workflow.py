@@ -78,13 +78,7 @@ def stage_detail(request: HttpRequest, contract: Contract, kind: str) -> HttpRes
             )
             if can_edit_summary
             else None,
-            "decisions": list(
-                stage.decisions.select_related("actor", "actor_organisation").order_by(
-                    "-decided_at", "-pk"
-                )
-            )
-            if context["is_member"]
-            else [],
+            "decisions": selectors.decision_trail(stage) if context["is_member"] else [],
             "documents": list(stage.documents.select_related("organisation"))
             if context["is_member"]
             else [],
