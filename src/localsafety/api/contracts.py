@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers
@@ -49,7 +49,6 @@ from localsafety.contracts.models import (
     DecisionAction,
     GovernanceBody,
     Stage,
-    StageDecision,
     StageKind,
 )
 from localsafety.core.access import get_object_for_user
@@ -173,7 +172,7 @@ class ContractListApi(ApiView):
             Organisation.objects.all(), data["lead_organisation"], "lead_organisation"
         )
         scope = scope_for(request.user)
-        if not (scope.is_superuser or lead.pk in scope.managed_organisation_ids):
+        if not (scope.is_national or lead.pk in scope.managed_organisation_ids):
             # Refuse before looking at the rest: the service would refuse anyway.
             raise exceptions.PermissionDenied(
                 _("You can only register contracts led by an organisation you manage.")
@@ -274,6 +273,13 @@ class ContractDetailApi(ContractApiView):
         signing_place = serializers.CharField(max_length=120, allow_blank=True, required=False)
         is_published = serializers.BooleanField(required=False)
         category = serializers.ChoiceField(choices=ContractCategory.choices, required=False)
+        areas = serializers.ListField(
+            child=serializers.IntegerField(),
+            required=False,
+            allow_empty=False,
+            help_text="Ids of the covered areas: the municipality, its parishes, the contract's "
+            "zones.",
+        )
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             if len(attrs) == 1:
@@ -301,11 +307,20 @@ class ContractDetailApi(ContractApiView):
         payload.is_valid(raise_exception=True)
         changes = dict(payload.validated_data)
         expected_version = changes.pop("version")
+        areas = None
+        if "areas" in changes:
+            # Any official area or one of this contract's zones; the service decides which
+            # of them lie inside the contract's municipality.
+            candidates = Area.objects.filter(
+                Q(owner_contract__isnull=True) | Q(owner_contract=contract)
+            )
+            areas = [lookup_for_input(candidates, pk, "areas") for pk in changes.pop("areas")]
         services.contract_update(
             actor=request.user,
             contract=contract,
             expected_version=expected_version,
             changes=changes,
+            areas=areas,
         )
         return self._detail(request, selectors.contract_for(request.user, contract.pk, need="page"))
 
@@ -415,6 +430,11 @@ class StageDecisionSerializer(serializers.Serializer[Any]):
     action_label = serializers.CharField(source="get_action_display")
     actor = serializers.CharField()
     actor_organisation = OrganisationRefSerializer(allow_null=True)
+    submitted_by = serializers.CharField(
+        allow_null=True,
+        help_text="For an approval, return or endorsement: who submitted the deliverable it "
+        "judged (never the same person as the actor).",
+    )
     status_before = serializers.CharField()
     status_after = serializers.CharField()
     comment = serializers.CharField()
@@ -430,11 +450,8 @@ class StageDetailApi(ContractApiView):
         summary = serializers.CharField(
             allow_null=True, help_text="Null unless you read the record."
         )
-        decisions = StageDecisionSerializer(
-            many=True,
-            source="decisions.all",
-            allow_null=True,
-            help_text="Who decided what and why; null unless you read the record.",
+        decisions = serializers.SerializerMethodField(
+            help_text="Who decided what and why; null unless you read the record."
         )
         allowed_actions = serializers.SerializerMethodField(
             help_text="The decisions you may take on this stage now."
@@ -446,17 +463,16 @@ class StageDetailApi(ContractApiView):
         def get_allowed_actions(self, stage: Stage) -> list[str]:
             return services.allowed_actions(self.context["user"], stage)
 
+        @extend_schema_field(StageDecisionSerializer(many=True, allow_null=True))
+        def get_decisions(self, stage: Stage) -> list[dict[str, Any]]:
+            # Read only when the viewer may see decisions (hidden fields are never read).
+            trail = selectors.decision_trail(stage)
+            return list(StageDecisionSerializer(trail, many=True).data)
+
     @extend_schema(parameters=[STAGE_KIND_PARAMETER], responses=OutputSerializer)
     def get(self, request: Request, contract: Contract, kind: str) -> Response:
         context = {**record_context(request, contract), "user": request.user}
-        stages = Stage.objects.filter(contract=contract)
-        if context["record_fields"].stage_decisions:
-            stages = stages.prefetch_related(
-                Prefetch(
-                    "decisions", StageDecision.objects.select_related("actor", "actor_organisation")
-                )
-            )
-        stage = get_object_for_user(stages, kind=kind)
+        stage = get_object_for_user(Stage.objects.filter(contract=contract), kind=kind)
         return Response(self.OutputSerializer(stage, context=context).data)
 
 

@@ -7,14 +7,24 @@ from typing import Any
 from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from localsafety.api.base import ApiView, Pagination, paginated_response
+from localsafety.api.base import (
+    ApiView,
+    AuthenticatedRequest,
+    Pagination,
+    lookup_for_input,
+    paginated_response,
+)
 from localsafety.api.permissions import PUBLIC_READ
 from localsafety.api.serializers import AreaRefSerializer
-from localsafety.core.access import get_object_for_user
+from localsafety.core.access import get_object_for_user, require
+from localsafety.organisations import services
+from localsafety.organisations.access import can_edit_organisation
 from localsafety.organisations.models import Organisation, OrganisationKind
+from localsafety.territory.models import Area, AreaKind
 
 
 class OrganisationListApi(ApiView):
@@ -55,7 +65,11 @@ class OrganisationListApi(ApiView):
 
 
 class OrganisationDetailApi(ApiView):
+    """GET an organisation of the register; PATCH it (its managers: name and contact;
+    national users: also kind, municipality and status, with a reason)."""
+
     permission_classes = PUBLIC_READ
+    parser_classes = [JSONParser]
 
     class OutputSerializer(serializers.Serializer[Any]):
         id = serializers.IntegerField()
@@ -71,10 +85,52 @@ class OrganisationDetailApi(ApiView):
         data_origin = serializers.CharField()
         source_note = serializers.CharField()
 
-    @extend_schema(responses=OutputSerializer)
-    def get(self, request: Request, organisation_id: int) -> Response:
-        organisation = get_object_for_user(
+    class UpdateInputSerializer(serializers.Serializer[Any]):
+        name = serializers.CharField(max_length=250, required=False)
+        short_name = serializers.CharField(max_length=60, allow_blank=True, required=False)
+        website = serializers.URLField(allow_blank=True, required=False)
+        email = serializers.EmailField(allow_blank=True, required=False)
+        kind = serializers.ChoiceField(
+            choices=OrganisationKind.choices, required=False, help_text="National users only."
+        )
+        municipality = serializers.IntegerField(
+            allow_null=True, required=False, help_text="Municipality area id; national users only."
+        )
+        is_active = serializers.BooleanField(required=False, help_text="National users only.")
+        reason = serializers.CharField(
+            max_length=100,
+            allow_blank=True,
+            required=False,
+            help_text="Why the kind, municipality or status changes (required then); kept in "
+            "the history.",
+        )
+
+    @staticmethod
+    def _organisation(request: Request, organisation_id: int) -> Organisation:
+        return get_object_for_user(
             Organisation.objects.visible_to(request.user).select_related("municipality"),
             pk=organisation_id,
         )
-        return Response(self.OutputSerializer(organisation).data)
+
+    @extend_schema(responses=OutputSerializer)
+    def get(self, request: Request, organisation_id: int) -> Response:
+        return Response(self.OutputSerializer(self._organisation(request, organisation_id)).data)
+
+    @extend_schema(request=UpdateInputSerializer, responses=OutputSerializer)
+    def patch(self, request: AuthenticatedRequest, organisation_id: int) -> Response:
+        organisation = self._organisation(request, organisation_id)
+        require(can_edit_organisation(request.user, organisation.pk))
+        payload = self.UpdateInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        changes = dict(payload.validated_data)
+        reason = changes.pop("reason", "")
+        if changes.get("municipality") is not None:
+            changes["municipality"] = lookup_for_input(
+                Area.objects.filter(kind=AreaKind.MUNICIPALITY, owner_contract__isnull=True),
+                changes["municipality"],
+                "municipality",
+            )
+        updated = services.organisation_update(
+            actor=request.user, organisation=organisation, reason=reason, **changes
+        )
+        return Response(self.OutputSerializer(updated).data)

@@ -31,6 +31,7 @@ class UserScope:
     managed_organisation_ids: frozenset[int] = frozenset()
     municipality_organisation_ids: frozenset[int] = frozenset()
     committee_contract_ids: frozenset[int] = frozenset()
+    chair_contract_ids: frozenset[int] = frozenset()
     partner_contract_ids: frozenset[int] = frozenset()
     core_contract_ids: frozenset[int] = frozenset()
     lead_contract_ids: frozenset[int] = frozenset()
@@ -64,6 +65,20 @@ class UserScope:
     def can_decide_stage(self, contract_id: int) -> bool:
         return contract_id in self.committee_contract_ids
 
+    def can_seat_committee(self, contract_id: int) -> bool:
+        """Seats on the Coordinating Committee (who approves) and its chair are changed by
+        the committee's chair or national users, never by the lead organisation alone: the
+        people whose work the committee approves do not choose who approves it."""
+        return self.is_national or contract_id in self.chair_contract_ids
+
+    def can_seat_body(self, contract_id: int, body_kind: str) -> bool:
+        """The Operational Core is the lead organisation's; the committee, see above."""
+        from localsafety.contracts.models import BodyKind
+
+        if body_kind == BodyKind.COMMITTEE:
+            return self.can_seat_committee(contract_id)
+        return self.can_manage_contract(contract_id)
+
     def can_endorse_plan(self) -> bool:
         return self.is_national
 
@@ -78,8 +93,10 @@ class UserScope:
 
     @property
     def can_create_contracts(self) -> bool:
+        """A municipality's managers register contracts for their own municipality; national
+        users (and superusers) register any (``contracts.services.record.contract_create``)."""
         managed_municipalities = self.municipality_organisation_ids & self.managed_organisation_ids
-        return self.is_superuser or bool(managed_municipalities)
+        return self.is_national or self.is_superuser or bool(managed_municipalities)
 
     @property
     def can_manage_reference_data(self) -> bool:
@@ -109,7 +126,7 @@ def scope_for(user: Any) -> UserScope:
 
 
 def _compute_scope(user: Any) -> UserScope:
-    from localsafety.contracts.models import BodyKind, BodyMember, Contract
+    from localsafety.contracts.models import BodyKind, BodyMember, BodyRole, Contract
 
     memberships = memberships_for(user)
     organisation_ids = memberships.organisation_ids
@@ -119,7 +136,7 @@ def _compute_scope(user: Any) -> UserScope:
     # computes this once).
     def rows(source: str, queryset: Any, kind: str, contract: str, organisation: str) -> Any:
         return queryset.order_by().values_list(
-            Value(source, output_field=CharField()), kind, contract, organisation
+            Value(source, output_field=CharField()), kind, contract, organisation, "role"
         )
 
     union = rows(
@@ -143,13 +160,26 @@ def _compute_scope(user: Any) -> UserScope:
             Contract.objects.filter(lead_organisation_id__in=organisation_ids)
             .order_by()
             .values_list(
-                Value("lead", output_field=CharField()), "category", "pk", "lead_organisation_id"
+                Value("lead", output_field=CharField()),
+                "category",
+                "pk",
+                "lead_organisation_id",
+                Value("", output_field=CharField()),
             ),
             all=True,
         )
     found = list(union)
-    seats = [(kind, contract) for source, kind, contract, _org in found if source == "person"]
-    org_seats = [(kind, contract, org) for source, kind, contract, org in found if source == "org"]
+    seats = [
+        (kind, contract) for source, kind, contract, _org, _role in found if source == "person"
+    ]
+    org_seats = [
+        (kind, contract, org) for source, kind, contract, org, _role in found if source == "org"
+    ]
+    chaired = frozenset(
+        contract
+        for source, kind, contract, _org, role in found
+        if source == "person" and kind == BodyKind.COMMITTEE and role == BodyRole.CHAIR and contract
+    )
     is_national = user.is_superuser or any(
         kind == BodyKind.INTERMINISTERIAL for kind, _contract in seats
     )
@@ -158,7 +188,7 @@ def _compute_scope(user: Any) -> UserScope:
     )
     partner = frozenset(contract for _kind, contract, _org in org_seats)
     core = frozenset(contract for kind, contract, _org in org_seats if kind == BodyKind.CORE)
-    lead = frozenset(contract for source, _kind, contract, _org in found if source == "lead")
+    lead = frozenset(contract for source, _kind, contract, _org, _role in found if source == "lead")
     police = memberships.police_organisation_ids
     police_contracts = frozenset(contract for _k, contract, org in org_seats if org in police)
     return UserScope(
@@ -170,6 +200,7 @@ def _compute_scope(user: Any) -> UserScope:
         managed_organisation_ids=memberships.managed_organisation_ids,
         municipality_organisation_ids=memberships.municipality_organisation_ids,
         committee_contract_ids=committee,
+        chair_contract_ids=chaired,
         partner_contract_ids=partner,
         core_contract_ids=core,
         lead_contract_ids=lead,

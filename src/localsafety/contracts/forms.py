@@ -124,15 +124,21 @@ class ContractCreateForm(ContractForm):
     )
     field_order = ["title", "category", "municipality", "lead_organisation", "chair", "chair_name"]
 
-    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organisations: Any, municipalities: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, municipality=None, contract_id=None, **kwargs)
         _model_field(self, "lead_organisation").queryset = organisations
         _model_field(self, "chair").queryset = User.objects.filter(
             memberships__organisation__in=organisations
         ).distinct()
-        _model_field(self, "areas").queryset = Area.objects.filter(
+        areas = Area.objects.filter(
             kind__in=[AreaKind.MUNICIPALITY, AreaKind.PARISH], owner_contract__isnull=True
         )
+        if municipalities is not None:
+            _model_field(self, "municipality").queryset = municipalities
+            areas = areas.filter(Q(pk__in=municipalities) | Q(parent__in=municipalities))
+        _model_field(self, "areas").queryset = areas
         self.fields["areas"].help_text = _("Leave empty to cover the whole municipality.")
         self.fields["axes"].initial = list(Axis.objects.national())
 
@@ -224,9 +230,14 @@ class BodyMemberForm(_PersonInOrganisationForm):
     )
     field_order = ["body", "organisation", "person_login", "person_name", "role"]
 
-    def __init__(self, *args: Any, contract_id: int, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, contract_id: int, body_ids: set[int] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        _model_field(self, "body").queryset = GovernanceBody.objects.filter(contract_id=contract_id)
+        bodies = GovernanceBody.objects.filter(contract_id=contract_id)
+        if body_ids is not None:  # only the bodies whose seats the person may change
+            bodies = bodies.filter(pk__in=body_ids)
+        _model_field(self, "body").queryset = bodies
 
     def service_arguments(self) -> dict[str, Any]:
         return {

@@ -457,8 +457,16 @@ class DecisionAction(models.TextChoices):
     REOPEN = "reopen", _("Reopened")
 
 
+# Decisions that judge a submitted deliverable: never taken by the person who submitted it.
+JUDGED_ACTIONS = frozenset({DecisionAction.APPROVE, DecisionAction.RETURN, DecisionAction.ENDORSE})
+
+
 class StageDecision(ContractOwned):
     """Who decided what on a stage, when and why. Never edited, only appended."""
+
+    # For approvals, returns and endorsements read through ``selectors.decision_trail``:
+    # the person who submitted the deliverable judged (not stored: the trail shows it).
+    submitted_by: Any = None
 
     stage = models.ForeignKey(
         Stage, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("stage")

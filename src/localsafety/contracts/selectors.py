@@ -9,15 +9,18 @@ from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subque
 
 from localsafety.contracts.access import scope_for
 from localsafety.contracts.models import (
+    JUDGED_ACTIONS,
     Axis,
     BodyKind,
     BodyMember,
     Contract,
     ContractCategory,
+    DecisionAction,
     Document,
     GovernanceBody,
     Meeting,
     Stage,
+    StageDecision,
     StageKind,
 )
 from localsafety.contracts.ownership import Need
@@ -148,6 +151,25 @@ def contract_for(user: Any, contract_id: Any, *, need: Need | str = Need.PAGE) -
 
 def contract_stages(contract: Contract) -> list[Stage]:
     return list(contract.stages.order_by("position"))
+
+
+def decision_trail(stage: Stage) -> list[StageDecision]:
+    """The stage's decisions, newest first (one query), each approval, return or endorsement
+    carrying ``submitted_by``: who submitted the deliverable it judged (separation of duties
+    is visible in the trail: two different people). Pages and API read the trail from here.
+    """
+    decisions = list(
+        stage.decisions.select_related("actor", "actor_organisation").order_by("-decided_at", "-pk")
+    )
+    submitter = None
+    for decision in reversed(decisions):
+        if decision.action == DecisionAction.SUBMIT:
+            submitter = decision.actor
+        elif decision.action == DecisionAction.REOPEN:
+            submitter = None
+        elif decision.action in JUDGED_ACTIONS:
+            decision.submitted_by = submitter
+    return decisions
 
 
 def contract_bodies(contract: Contract) -> list[GovernanceBody]:

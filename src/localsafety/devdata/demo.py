@@ -293,7 +293,7 @@ def _demo_contract(
     committee = contract.bodies.get(kind=BodyKind.COMMITTEE)
     core = contract.bodies.get(kind=BodyKind.CORE)
     services.body_member_add(
-        actor=coordinator,
+        actor=mayor,  # the committee's seats are its chair's to give
         body=committee,
         organisation=police,
         person=commander,

@@ -59,6 +59,31 @@ class OrganisationForm(forms.ModelForm[Organisation]):
         field.queryset = Area.objects.filter(kind=AreaKind.MUNICIPALITY).order_by("name")
 
 
+class OrganisationRegisterForm(OrganisationForm):
+    """A national user's edit: the register's fields too, and why they change."""
+
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "Required when the kind, municipality or status changes: they decide what the "
+            "members may do. Kept in the history."
+        ),
+    )
+
+
+class OrganisationContactForm(forms.ModelForm[Organisation]):
+    """An organisation's managers edit how it is named and reached, nothing that confers
+    rights (its kind, municipality and status are kept by national users)."""
+
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "short_name", "website", "email"]
+
+
 class MembershipAddForm(forms.Form):
     person = forms.CharField(
         label=_("Username or e-mail of an existing account"),

@@ -3,16 +3,28 @@
 Every service takes the acting user, checks the access rules itself (``PermissionDenied``),
 validates, saves inside a transaction and leaves a history record. E-mails are sent only
 after the transaction commits.
+
+Rights come from attributes recorded here: an organisation's kind (police, municipality) and
+municipality, and a person's memberships. An organisation's managers keep its name and
+contact details; its kind, municipality and status in the register change only by national
+users, with a reason kept in the history. A change that makes someone need two-factor ends
+their sessions and API tokens, so they sign in again with their second factor
+(``two_factor_rights_change``).
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import secrets
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
+from importlib import import_module
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
@@ -48,21 +60,71 @@ from localsafety.organisations.models import (
 )
 from localsafety.territory.models import Area
 
-ORGANISATION_FIELDS = (
-    "name",
-    "short_name",
-    "kind",
-    "municipality",
-    "website",
-    "email",
-    "is_active",
-)
+# What an organisation's own managers may change: how it is named and reached.
+CONTACT_FIELDS = ("name", "short_name", "website", "email")
+# What confers rights (police, municipality, its territory) or keeps the register: national
+# users only, with a reason.
+REGISTER_FIELDS = ("kind", "municipality", "is_active")
+ORGANISATION_FIELDS = CONTACT_FIELDS + REGISTER_FIELDS
+
+logger = logging.getLogger(__name__)
 
 
 def _forget(*users: Any) -> None:
     for user in users:
         if user is not None:
             forget_scope(user)
+
+
+# --- sign-ins that a change of rights ends ----------------------------------------------
+
+
+def _sessions_end(user_ids: set[int]) -> int:
+    """Delete the server-side sessions of these people (one pass); returns how many ended.
+
+    Sessions kept only in a cookie or a cache cannot be listed: those still meet the
+    two-factor middleware on their next request, which asks for the second factor.
+    """
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    get_model_class = getattr(store_class, "get_model_class", None)
+    if get_model_class is None:
+        logger.warning("Sessions cannot be listed to end them (users %s).", sorted(user_ids))
+        return 0
+    wanted = {str(pk) for pk in user_ids}
+    ended = 0
+    sessions = get_model_class().objects.filter(expire_date__gt=timezone.now())
+    for session in sessions.iterator():
+        if store_class().decode(session.session_data).get(SESSION_KEY) in wanted:
+            store_class(session_key=session.session_key).delete()
+            ended += 1
+    return ended
+
+
+def sign_ins_end(*users: Any) -> None:
+    """End every session of these people and delete their API tokens: they sign in again."""
+    user_ids = {user.pk for user in users}
+    if not user_ids:
+        return
+    Token.objects.filter(user_id__in=user_ids).delete()
+    ended = _sessions_end(user_ids)
+    logger.info("Ended %s session(s) and the API tokens of users %s.", ended, sorted(user_ids))
+
+
+@contextmanager
+def two_factor_rights_change(users: Iterable[Any]) -> Iterator[None]:
+    """Wrap a change of rights: whoever needs two-factor after it and did not before loses
+    their sessions and API tokens (a token made with a password alone must not carry police
+    or national rights)."""
+    people = [user for user in users if user is not None]
+    _forget(*people)
+    needed_before = {user.pk for user in people if requires_two_factor(user)}
+    yield
+    newly_needing = []
+    for user in people:
+        forget_scope(user)
+        if user.pk not in needed_before and requires_two_factor(user):
+            newly_needing.append(user)
+    sign_ins_end(*newly_needing)
 
 
 # --- organisations ---------------------------------------------------------------------
@@ -97,8 +159,15 @@ def organisation_create(
 
 
 @transaction.atomic
-def organisation_update(*, actor: User, organisation: Organisation, **changes: Any) -> Organisation:
-    """Change any of ``ORGANISATION_FIELDS``; only the fields given are written."""
+def organisation_update(
+    *, actor: User, organisation: Organisation, reason: str = "", **changes: Any
+) -> Organisation:
+    """Change any of ``ORGANISATION_FIELDS``; only the fields given are written.
+
+    Managers change ``CONTACT_FIELDS``; ``REGISTER_FIELDS`` (which confer rights) change only
+    by national users and with a ``reason``, recorded in the history. Members who need
+    two-factor after a change of kind (it became a police force) sign in again.
+    """
     if not can_edit_organisation(actor, organisation.pk):
         raise PermissionDenied(_("You may not change this organisation."))
     unknown = set(changes) - set(ORGANISATION_FIELDS)
@@ -107,10 +176,35 @@ def organisation_update(*, actor: User, organisation: Organisation, **changes: A
     changed = [name for name, value in changes.items() if getattr(organisation, name) != value]
     if not changed:
         return organisation
-    for name in changed:
-        value = changes[name]
-        setattr(organisation, name, value.strip() if isinstance(value, str) else value)
-    save_fields(organisation, changed, actor=actor, reason="updated")
+    register_changes = [name for name in changed if name in REGISTER_FIELDS]
+    if register_changes:
+        if not can_manage_register(actor):
+            raise PermissionDenied(
+                _(
+                    "Only national users change an organisation's kind, municipality or status: "
+                    "they decide what its members may do."
+                )
+            )
+        if not reason.strip():
+            raise DomainError(
+                _("Say why: changing the kind, municipality or status needs a reason."),
+                field="reason",
+            )
+    members = (
+        list(User.objects.filter(memberships__organisation=organisation))
+        if "kind" in register_changes
+        else []
+    )
+    with two_factor_rights_change(members):
+        for name in changed:
+            value = changes[name]
+            setattr(organisation, name, value.strip() if isinstance(value, str) else value)
+        save_fields(
+            organisation,
+            changed,
+            actor=actor,
+            reason=reason.strip() if register_changes else "updated",
+        )
     return organisation
 
 
@@ -146,14 +240,15 @@ def membership_add(
         raise DomainError(_("This person already belongs to the organisation."), field="person")
     if not user.is_active:
         raise DomainError(_("This account is disabled."), field="person")
-    membership = create_validated(
-        Membership,
-        actor=actor,
-        reason="member added",
-        organisation=organisation,
-        user=user,
-        role=role,
-    )
+    with two_factor_rights_change([user]):  # joining a police force needs two-factor
+        membership = create_validated(
+            Membership,
+            actor=actor,
+            reason="member added",
+            organisation=organisation,
+            user=user,
+            role=role,
+        )
     _forget(user, actor if actor.pk == user.pk else None)
     return membership
 

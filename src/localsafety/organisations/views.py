@@ -27,8 +27,10 @@ from localsafety.organisations.access import (
 from localsafety.organisations.forms import (
     MembershipAddForm,
     MembershipRoleForm,
+    OrganisationContactForm,
     OrganisationFilterForm,
     OrganisationForm,
+    OrganisationRegisterForm,
     UserInviteForm,
 )
 from localsafety.organisations.models import Membership, Organisation
@@ -119,14 +121,24 @@ def organisation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 def organisation_edit(request: AuthenticatedHttpRequest, organisation_id: int) -> HttpResponse:
     organisation = _organisation(request, organisation_id)
     require(can_edit_organisation(request.user, organisation.pk))
+    # Managers are not offered what confers rights (kind, municipality, status): national
+    # users keep those, with a reason. The service checks the same again.
+    keeps_register = can_manage_register(request.user)
+    form_class = OrganisationRegisterForm if keeps_register else OrganisationContactForm
     # The form validates a copy, so the service still sees the stored values to compare.
-    form = OrganisationForm(request.POST or None, instance=copy.copy(organisation))
+    form = form_class(request.POST or None, instance=copy.copy(organisation))
+
+    def save(data: dict[str, Any]) -> Organisation:
+        changes = dict(data)
+        reason = changes.pop("reason", "")
+        return services.organisation_update(
+            actor=request.user, organisation=organisation, reason=reason, **changes
+        )
+
     done = submit_form(
         request,
         form,
-        lambda data: services.organisation_update(
-            actor=request.user, organisation=organisation, **data
-        ),
+        save,
         success=_("The organisation was saved."),
         next_url=lambda _result: reverse("organisations:detail", args=[organisation.pk]),
     )
@@ -135,7 +147,12 @@ def organisation_edit(request: AuthenticatedHttpRequest, organisation_id: int) -
     return render(
         request,
         "organisations/form.html",
-        {"nav": "organisations", "form": form, "organisation": organisation},
+        {
+            "nav": "organisations",
+            "form": form,
+            "organisation": organisation,
+            "register_locked": not keeps_register,
+        },
     )
 
 

@@ -208,7 +208,7 @@ def build_world() -> World:
     core_a = contract_a.bodies.get(kind=BodyKind.CORE)
     core_b = contract_b.bodies.get(kind=BodyKind.CORE)
     contract_services.body_member_add(
-        actor=coordinator_a,
+        actor=mayor_a,  # committee seats are the chair's to give (issue 7, finding 5)
         body=committee_a,
         organisation=psp,
         person=commander_a,

@@ -43,9 +43,11 @@ def test_bodies_of_unpublished_contract_are_404(world, api_for, who):
     assert api_for(user).get(url).status_code == 404
 
 
-def test_lead_organisation_adds_and_removes_a_member(world, api_for):
+def test_the_chair_adds_and_removes_a_committee_member(world, api_for):
+    # Committee seats are the chair's (or national users') to give, no longer the lead
+    # organisation's (issue 7, finding 5).
     committee = _committee(world.contract_a)
-    client = api_for(world.coordinator_a)
+    client = api_for(world.mayor_a)
     response = client.post(
         reverse("api:body-member-add", args=[world.contract_a.pk, committee.pk]),
         {"organisation": world.ngo_a.pk, "person": world.partner_a.pk, "role": "member"},
@@ -64,10 +66,10 @@ def test_lead_organisation_adds_and_removes_a_member(world, api_for):
 
 
 def test_member_input_is_checked(world, api_for, english):
-    english(world.coordinator_a)
+    english(world.mayor_a)
     committee = _committee(world.contract_a)
     url = reverse("api:body-member-add", args=[world.contract_a.pk, committee.pk])
-    client = api_for(world.coordinator_a)
+    client = api_for(world.mayor_a)  # the committee's chair gives its seats
     missing_org = client.post(url, {"organisation": 999999}, format="json")
     assert missing_org.status_code == 400 and "organisation" in missing_org.json()["errors"]
     # A person must belong to the organisation that takes the seat.
@@ -86,7 +88,7 @@ def test_member_input_is_checked(world, api_for, english):
 
 def test_chair_cannot_be_removed(world, api_for):
     chair = _committee(world.contract_a).members.get(role="chair")
-    response = api_for(world.coordinator_a).delete(
+    response = api_for(world.mayor_a).delete(
         reverse("api:body-member-remove", args=[world.contract_a.pk, chair.pk])
     )
     assert response.status_code == 400

@@ -140,8 +140,8 @@ def _committee(contract):
 
 
 def test_serializer_and_service_field_errors_have_the_same_shape(world, api_for, english):
-    english(world.coordinator_a)
-    client = api_for(world.coordinator_a)
+    english(world.mayor_a)
+    client = api_for(world.mayor_a)  # the committee's chair gives its seats
     url = reverse(
         "api:body-member-add", args=[world.contract_a.pk, _committee(world.contract_a).pk]
     )

@@ -28,7 +28,7 @@ from localsafety.contracts.services.common import (
 )
 from localsafety.core.audit import create_validated, mark_change, save_fields
 from localsafety.core.errors import DomainError
-from localsafety.organisations.models import Organisation, User
+from localsafety.organisations.models import Organisation, OrganisationKind, User
 from localsafety.territory.models import Area, AreaKind
 
 # --- contracts -------------------------------------------------------------------------
@@ -58,16 +58,21 @@ def contract_create(
     scope = scope_for(actor)
     if not (scope.can_create_contracts or actor.is_superuser):
         raise deny(_("Only a municipality's managers can register a contract."))
-    if not scope.is_superuser and lead_organisation.pk not in scope.managed_organisation_ids:
-        raise deny(_("You can only register contracts led by an organisation you manage."))
     if municipality.kind != AreaKind.MUNICIPALITY:
         raise DomainError(
             _("The contract's municipality must be a municipality."), field="municipality"
         )
+    if not scope.is_national:
+        _check_own_territory(scope.managed_organisation_ids, lead_organisation, municipality)
     if chair is None and not chair_name.strip():
         raise DomainError(
             _("A contract needs the chair of its Coordinating Committee (usually the mayor)."),
             field="chair",
+        )
+    if chair is not None and chair.pk == actor.pk:
+        # The chair gives the committee's seats: naming oneself would be seating oneself.
+        raise DomainError(
+            _("Nobody names themselves chair of the Coordinating Committee."), field="chair"
         )
     contract = create_validated(
         Contract,
@@ -131,11 +136,44 @@ def contract_create(
     return contract
 
 
+def _check_own_territory(
+    managed_organisation_ids: frozenset[int], lead: Organisation, municipality: Area
+) -> None:
+    """A municipality registers contracts only for itself: the lead organisation is a
+    municipality the person manages, and the contract's municipality is that one's own
+    (national users register any: the caller skips this)."""
+    if lead.pk not in managed_organisation_ids:
+        raise deny(_("You can only register contracts led by an organisation you manage."))
+    if lead.kind != OrganisationKind.MUNICIPALITY or lead.municipality_id != municipality.pk:
+        raise deny(
+            _(
+                "A municipality registers contracts only for its own territory: "
+                "%(municipality)s is not the municipality of %(organisation)s."
+            )
+            % {"municipality": municipality.name, "organisation": lead.name}
+        )
+
+
 def _check_areas(contract: Contract, areas: list[Area]) -> None:
+    """Covered areas lie inside the contract's municipality: the municipality itself, its
+    parishes, and the contract's own zones (never another contract's zone, another
+    municipality's parish, or a district or region around it)."""
     for area in areas:
-        if area.owner_contract_id not in (None, contract.pk):
+        if area.owner_contract_id is not None:
+            if area.owner_contract_id != contract.pk:
+                raise DomainError(
+                    _("Zone %(zone)s belongs to another contract.") % {"zone": area.name},
+                    field="areas",
+                )
+            continue
+        inside = area.pk == contract.municipality_id or (
+            area.kind == AreaKind.PARISH and area.parent_id == contract.municipality_id
+        )
+        if not inside:
             raise DomainError(
-                _("Zone %(zone)s belongs to another contract.") % {"zone": area.name}, field="areas"
+                _("%(area)s is not inside the contract's municipality, %(municipality)s.")
+                % {"area": area.name, "municipality": contract.municipality.name},
+                field="areas",
             )
 
 

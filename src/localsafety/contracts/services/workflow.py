@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from localsafety.contracts.access import scope_for
 from localsafety.contracts.models import (
+    JUDGED_ACTIONS,
     Contract,
     DecisionAction,
     Stage,
@@ -41,6 +42,20 @@ TRANSITIONS: dict[str, tuple[set[str], str]] = {
 }
 
 
+def latest_submission(stage: Stage) -> StageDecision | None:
+    """The submission of the deliverable now under decision (its actor is the submitter)."""
+    return (
+        StageDecision.objects.filter(stage_id=stage.pk, action=DecisionAction.SUBMIT)
+        .select_related("actor")
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
+
+
+def _submitted_by(actor: Any, submission: StageDecision | None) -> bool:
+    return submission is not None and submission.actor_id == actor.pk
+
+
 def allowed_actions(actor: Any, stage: Stage) -> list[str]:
     """The decisions ``actor`` may take on ``stage`` now (for buttons and the API)."""
     scope = scope_for(actor)
@@ -57,6 +72,8 @@ def allowed_actions(actor: Any, stage: Stage) -> list[str]:
         elif action == DecisionAction.ENDORSE:
             if stage.needs_national_endorsement and scope.can_endorse_plan():
                 actions.append(action)
+    if JUDGED_ACTIONS.intersection(actions) and _submitted_by(actor, latest_submission(stage)):
+        actions = [action for action in actions if action not in JUDGED_ACTIONS]
     return actions
 
 
@@ -103,6 +120,11 @@ def stage_decide(
             _("This stage is now “%(status)s”; that decision no longer applies. Reload the page.")
             % {"status": locked.get_status_display()}
         )
+    submission = latest_submission(locked) if action in JUDGED_ACTIONS else None
+    if _submitted_by(actor, submission):
+        raise deny(
+            _("You submitted this deliverable: someone else approves, returns or endorses it.")
+        )
     if action == DecisionAction.SUBMIT:
         previous = Stage.objects.filter(contract_id=contract_id, position__lt=locked.position)
         if any(not earlier.is_complete for earlier in previous):
@@ -129,6 +151,8 @@ def stage_decide(
         status_after=target,
         comment=comment.strip(),
     )
+    if submission is not None:
+        decision.submitted_by = submission.actor
     _advance_contract(locked.contract, actor=actor)
     return decision
 

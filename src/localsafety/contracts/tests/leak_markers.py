@@ -47,7 +47,7 @@ def contracts_marked(world) -> Marked:
     committee.remit = f"{PAGE_MARK} remit"
     save_fields(committee, ["remit"], actor=coordinator, reason="remit")
     member = services.body_member_add(
-        actor=coordinator,
+        actor=world.mayor_a,  # the committee's chair gives its seats
         body=committee,
         organisation=world.ngo_a,
         person_name=f"{RECORD_MARK} person",

@@ -34,13 +34,13 @@ def owned_models() -> list[type[models.Model]]:
 @pytest.fixture
 def busy_world(world):
     """Both contracts with a seat, a meeting, a document and a decision each."""
-    for contract, coordinator, partner in (
-        (world.contract_a, world.coordinator_a, world.partner_a),
-        (world.contract_b, world.coordinator_b, world.partner_b),
+    for contract, coordinator, chair, partner in (
+        (world.contract_a, world.coordinator_a, world.mayor_a, world.partner_a),
+        (world.contract_b, world.coordinator_b, world.mayor_b, world.partner_b),
     ):
         committee = contract.bodies.get(kind=BodyKind.COMMITTEE)
         member = services.body_member_add(
-            actor=coordinator, body=committee, organisation=partner.memberships.first().organisation
+            actor=chair, body=committee, organisation=partner.memberships.first().organisation
         )
         meeting = services.meeting_create(
             actor=coordinator,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from localsafety.contracts import selectors, services
+from localsafety.contracts.access import scope_for
 from localsafety.contracts.forms import (
     BodyMemberForm,
     ChairForm,
@@ -18,23 +19,40 @@ from localsafety.contracts.forms import (
 from localsafety.contracts.models import (
     BodyMember,
     Contract,
+    GovernanceBody,
 )
 from localsafety.contracts.views.base import contract_view, form_page, tab_context
-from localsafety.core.access import get_object_for_user
+from localsafety.core.access import get_object_for_user, require
 from localsafety.core.http import AuthenticatedHttpRequest
+
+
+def _seatable_body_ids(request: HttpRequest, bodies: list[GovernanceBody]) -> set[int]:
+    """The bodies whose seats the person may change (committee: chair or national users)."""
+    scope = scope_for(request.user)
+    return {
+        body.pk
+        for body in bodies
+        if body.contract_id is not None and scope.can_seat_body(body.contract_id, body.kind)
+    }
 
 
 @contract_view("page")
 def governance(request: HttpRequest, contract: Contract) -> HttpResponse:
     context = tab_context(request, contract, "governance")
+    bodies = selectors.contract_bodies(contract)
+    seatable = _seatable_body_ids(request, bodies) if context["is_member"] else set()
+    may_name_chair = context["is_member"] and scope_for(request.user).can_seat_committee(
+        contract.pk
+    )
     context.update(
         {
-            "bodies": selectors.contract_bodies(contract),
+            "bodies": bodies,
+            "seatable_body_ids": seatable,
             "commission": selectors.national_commission(),
-            "member_form": BodyMemberForm(contract_id=contract.pk)
-            if context["can_manage"]
+            "member_form": BodyMemberForm(contract_id=contract.pk, body_ids=seatable)
+            if seatable
             else None,
-            "chair_form": ChairForm() if context["can_manage"] else None,
+            "chair_form": ChairForm() if may_name_chair else None,
         }
     )
     return render(request, "contracts/governance.html", context)
@@ -42,9 +60,11 @@ def governance(request: HttpRequest, contract: Contract) -> HttpResponse:
 
 @login_required
 @require_POST
-@contract_view("record", may="manage")
+@contract_view("record")
 def body_member_add(request: AuthenticatedHttpRequest, contract: Contract) -> HttpResponse:
-    form = BodyMemberForm(request.POST, contract_id=contract.pk)
+    seatable = _seatable_body_ids(request, list(contract.bodies.all()))
+    require(bool(seatable), _("You may not change the members of this contract's bodies."))
+    form = BodyMemberForm(request.POST, contract_id=contract.pk, body_ids=seatable)
     return form_page(
         request,
         contract=contract,
@@ -76,8 +96,12 @@ def body_member_remove(
 
 @login_required
 @require_POST
-@contract_view("record", may="manage")
+@contract_view("record")
 def chair_change(request: AuthenticatedHttpRequest, contract: Contract) -> HttpResponse:
+    require(
+        scope_for(request.user).can_seat_committee(contract.pk),
+        _("Only the chair of the Coordinating Committee or a national user changes its chair."),
+    )
     form = ChairForm(request.POST)
     return form_page(
         request,

@@ -41,6 +41,7 @@ from localsafety.core.fragments import cached_fragment
 from localsafety.core.http import AuthenticatedHttpRequest
 from localsafety.core.models import DataOrigin
 from localsafety.organisations.models import Organisation, OrganisationKind
+from localsafety.territory.models import Area, AreaKind
 
 PAGE_SIZE = 25
 
@@ -316,12 +317,18 @@ def contract_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         scope.can_create_contracts, _("Only a municipality's managers can register a contract.")
     )
     organisations = Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY)
-    if not scope.is_superuser:
+    municipalities = Area.objects.filter(kind=AreaKind.MUNICIPALITY)
+    if not scope.is_national:
+        # A municipality registers contracts only for itself: offer only what the service
+        # would accept (it checks again, for the API and anything else that calls it).
         organisations = organisations.filter(
             pk__in=scope.managed_organisation_ids & scope.municipality_organisation_ids
         )
+        municipalities = municipalities.filter(organisations__in=organisations).distinct()
     organisations = organisations.order_by("name")
-    form = ContractCreateForm(request.POST or None, organisations=organisations)
+    form = ContractCreateForm(
+        request.POST or None, organisations=organisations, municipalities=municipalities
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

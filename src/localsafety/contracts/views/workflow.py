@@ -80,11 +80,7 @@ def stage_detail(request: HttpRequest, contract: Contract, kind: str) -> HttpRes
             )
             if can_edit_summary
             else None,
-            "decisions": list(
-                stage.decisions.select_related("actor", "actor_organisation").order_by(
-                    "-decided_at", "-pk"
-                )
-            )
+            "decisions": selectors.decision_trail(stage)
             if context["record_fields"].stage_decisions
             else [],
             "documents": list(stage.documents.select_related("organisation"))
