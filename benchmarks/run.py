@@ -14,7 +14,8 @@ mean service time of the mix, then 20 and 50 concurrent users for 60 s each thro
 (``benchmarks/locustfile.py``: anonymous pages, signed-in tabs, API lists, one meeting recorded
 per user per minute); after each run every acknowledged write is looked up in the database.
 The target: 0 errors, 0 lost writes, throughput >= 70 % of cores / single-client mean. The CPU
-the server actually received is printed beside it (a shared machine gives it fewer cores).
+the server actually used is printed beside it (CPU time of gunicorn's processes: a shared
+machine gives it fewer cores than it has), with the server's CPU time per request.
 
 Only the standard library and locust talk HTTP, and only to the 127.0.0.1 server started
 here. PostgreSQL comes from ``PG_BENCH_URL`` (default below); when it cannot be reached the
@@ -579,7 +580,6 @@ def _locust(
     ]
     load_before = os.getloadavg()[0]
     cpu_before = group_cpu_seconds(server_group)
-    started = time.monotonic()
     subprocess.run(
         command,
         env=locust_env,
@@ -590,10 +590,13 @@ def _locust(
     )
     # How much of the machine the server actually got: on a shared machine fewer cores than
     # it has, which bounds the throughput whatever the worker model.
-    server_cores = (group_cpu_seconds(server_group) - cpu_before) / (time.monotonic() - started)
+    server_cpu_s = group_cpu_seconds(server_group) - cpu_before
     with Path(f"{prefix}_stats.csv").open(encoding="utf-8") as stats_file:
         rows = list(csv.DictReader(stats_file))
     total = next(row for row in rows if row["Name"] == "Aggregated")
+    requests, rps = int(total["Request Count"]), float(total["Requests/s"])
+    # Over locust's own measuring window (requests / rate), not its start-up and stop.
+    server_cores = server_cpu_s * rps / requests if requests else 0.0
     failures: dict[str, int] = {}
     failures_path = Path(f"{prefix}_failures.csv")
     if failures_path.exists():
@@ -623,6 +626,7 @@ def _locust(
         },
         "failures": failures,
         "server_cores_used": round(server_cores, 2),
+        "server_cpu_ms_per_request": round(1000 * server_cpu_s / requests, 1) if requests else None,
         "load_average_before": round(load_before, 2),
         "load_average_after": round(os.getloadavg()[0], 2),
     }
@@ -677,7 +681,8 @@ def bench_load(
         result["capacity_rps"] = capacity
         print(
             f"[{label}] load: {options.workers.describe()}; single client "
-            f"mean {single['mean_ms']:.1f} ms over {single['requests']} requests -> "
+            f"mean {single['mean_ms']:.1f} ms over {single['requests']} requests "
+            f"({single['server_cpu_ms_per_request']} ms of server CPU each) -> "
             f"{cores} cores allow {capacity} requests/s",
             flush=True,
         )
@@ -704,9 +709,6 @@ def bench_load(
             )
             run["writes"] = json.loads(verify_out.strip().splitlines()[-1])
             run["share_of_capacity"] = round(run["rps"] / capacity, 2) if capacity else None
-            # The same share against the cores the server actually got during the run.
-            received = run["server_cores_used"] / service_s if service_s else 0
-            run["share_of_cores_received"] = round(run["rps"] / received, 2) if received else None
             run["pass"] = bool(
                 run["errors"] == 0
                 and run["writes"]["lost"] == 0
@@ -720,8 +722,9 @@ def bench_load(
                 f"({run['share_of_capacity']} of capacity), p50 {run['p50_ms']:.0f} ms "
                 f"p95 {run['p95_ms']:.0f} ms p99 {run['p99_ms']:.0f} ms, errors {run['errors']}, "
                 f"writes {run['writes']['acknowledged']} acknowledged / {run['writes']['lost']} "
-                f"lost; the server used {run['server_cores_used']} cores "
-                f"({run['share_of_cores_received']} of what they allow); "
+                f"lost; the server used {run['server_cores_used']} cores, "
+                f"{run['server_cpu_ms_per_request']} ms of CPU per request "
+                f"(single client: {single['server_cpu_ms_per_request']}); "
                 f"load average {run['load_average_before']} -> "
                 f"{run['load_average_after']}  {'PASS' if run['pass'] else 'FAIL'}",
                 flush=True,
