@@ -8,10 +8,21 @@ and TOTP, the way a person signs in). Prints p50/p95 per page with the ratio of 
 trivial page's p95, checks the targets (p95 < 150 ms and <= 4x the trivial page) and writes
 ``benchmarks/results/latest.json``.
 
-Only the standard library talks HTTP, and only to 127.0.0.1. PostgreSQL comes from
-``PG_BENCH_URL`` (default below); when it cannot be reached the PostgreSQL run is skipped with
-a note. ``--probe`` is an internal mode: run with a database's environment, it prints what the
-benchmark needs from the ORM (a published contract, the bench user's TOTP key) as JSON.
+Then the load run (``bench_load``; ``--no-load`` or ``BENCH_LOAD=0`` skips it): gunicorn again,
+with the load run's worker model (sync, 2 x cores + 1), one client for 20 s to measure the
+mean service time of the mix, then 20 and 50 concurrent users for 60 s each through locust
+(``benchmarks/locustfile.py``: anonymous pages, signed-in tabs, API lists, one meeting recorded
+per user per minute); after each run every acknowledged write is looked up in the database.
+The target: 0 errors, 0 lost writes, throughput >= 70 % of cores / single-client mean. The CPU
+the server actually used is printed beside it (CPU time of gunicorn's processes: a shared
+machine gives it fewer cores than it has), with the server's CPU time per request.
+
+Only the standard library and locust talk HTTP, and only to the 127.0.0.1 server started
+here. PostgreSQL comes from ``PG_BENCH_URL`` (default below); when it cannot be reached the
+PostgreSQL run is skipped with a note. ``--probe``, ``--load-plan`` and ``--verify-writes``
+are internal modes: run with a database's environment, they print what the benchmark needs
+from the ORM (a published contract and the bench user's TOTP key; sessions and tokens for the
+load run; which acknowledged writes are stored) as JSON.
 """
 
 from __future__ import annotations
@@ -513,6 +524,22 @@ class LoadOptions:
     workers: Workers = Workers()
 
 
+def group_cpu_seconds(group: int) -> float:
+    """CPU time (user + system) used so far by the live processes of a process group (the
+    gunicorn master and its workers; Linux /proc, 0 elsewhere)."""
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the command: state ppid pgrp session ... utime(12th) stime(13th).
+        if int(fields[2]) == group:
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
 def _locust(
     port: int,
     users: int,
@@ -521,6 +548,7 @@ def _locust(
     plan_path: Path,
     acks_path: Path | None,
     env: dict[str, str],
+    server_group: int,
 ) -> dict[str, Any]:
     """One bounded headless locust run; the aggregated row of its statistics."""
     locust_env = {
@@ -551,6 +579,7 @@ def _locust(
         "WARNING",
     ]
     load_before = os.getloadavg()[0]
+    cpu_before = group_cpu_seconds(server_group)
     subprocess.run(
         command,
         env=locust_env,
@@ -559,9 +588,15 @@ def _locust(
         timeout=seconds + 90,
         check=False,  # locust exits 1 when a request failed; the statistics say which
     )
+    # How much of the machine the server actually got: on a shared machine fewer cores than
+    # it has, which bounds the throughput whatever the worker model.
+    server_cpu_s = group_cpu_seconds(server_group) - cpu_before
     with Path(f"{prefix}_stats.csv").open(encoding="utf-8") as stats_file:
         rows = list(csv.DictReader(stats_file))
     total = next(row for row in rows if row["Name"] == "Aggregated")
+    requests, rps = int(total["Request Count"]), float(total["Requests/s"])
+    # Over locust's own measuring window (requests / rate), not its start-up and stop.
+    server_cores = server_cpu_s * rps / requests if requests else 0.0
     failures: dict[str, int] = {}
     failures_path = Path(f"{prefix}_failures.csv")
     if failures_path.exists():
@@ -590,6 +625,8 @@ def _locust(
             if row["Name"] != "Aggregated"
         },
         "failures": failures,
+        "server_cores_used": round(server_cores, 2),
+        "server_cpu_ms_per_request": round(1000 * server_cpu_s / requests, 1) if requests else None,
         "load_average_before": round(load_before, 2),
         "load_average_after": round(os.getloadavg()[0], 2),
     }
@@ -628,7 +665,14 @@ def bench_load(
         plan.update({"filtered": FILTERED, "run": f"load-{started_at}-single"})
         plan_path.write_text(json.dumps(plan), encoding="utf-8")
         single = _locust(
-            port, 1, options.calibration_seconds, folder / "single", plan_path, None, env
+            port,
+            1,
+            options.calibration_seconds,
+            folder / "single",
+            plan_path,
+            None,
+            env,
+            process.pid,
         )
         service_s = single["mean_ms"] / 1000
         result["single_client"] = single
@@ -637,7 +681,8 @@ def bench_load(
         result["capacity_rps"] = capacity
         print(
             f"[{label}] load: {options.workers.describe()}; single client "
-            f"mean {single['mean_ms']:.1f} ms over {single['requests']} requests -> "
+            f"mean {single['mean_ms']:.1f} ms over {single['requests']} requests "
+            f"({single['server_cpu_ms_per_request']} ms of server CPU each) -> "
             f"{cores} cores allow {capacity} requests/s",
             flush=True,
         )
@@ -648,7 +693,14 @@ def bench_load(
             acks = folder / f"acks-{users}.json"
             acks.unlink(missing_ok=True)
             run = _locust(
-                port, users, options.seconds, folder / f"users-{users}", plan_path, acks, env
+                port,
+                users,
+                options.seconds,
+                folder / f"users-{users}",
+                plan_path,
+                acks,
+                env,
+                process.pid,
             )
             _, verify_out = run_step(
                 "verify writes",
@@ -670,7 +722,10 @@ def bench_load(
                 f"({run['share_of_capacity']} of capacity), p50 {run['p50_ms']:.0f} ms "
                 f"p95 {run['p95_ms']:.0f} ms p99 {run['p99_ms']:.0f} ms, errors {run['errors']}, "
                 f"writes {run['writes']['acknowledged']} acknowledged / {run['writes']['lost']} "
-                f"lost; load average {run['load_average_before']} -> "
+                f"lost; the server used {run['server_cores_used']} cores, "
+                f"{run['server_cpu_ms_per_request']} ms of CPU per request "
+                f"(single client: {single['server_cpu_ms_per_request']}); "
+                f"load average {run['load_average_before']} -> "
                 f"{run['load_average_after']}  {'PASS' if run['pass'] else 'FAIL'}",
                 flush=True,
             )
@@ -702,7 +757,8 @@ def print_table(records: list[dict[str, Any]]) -> None:
 def print_load_table(records: list[dict[str, Any]]) -> None:
     header = (
         f"{'database':10} {'users':>5} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
-        f"{'errors':>6} {'lost':>4} {'1-client ms':>11} {'capacity':>8} {'share':>5}  "
+        f"{'errors':>6} {'lost':>4} {'1-client ms':>11} {'capacity':>8} {'share':>5} "
+        f"{'cores used':>10}  "
         f"target (0 errors, 0 lost, >= {LOAD_TARGET_SHARE:.0%} of capacity)"
     )
     print()
@@ -718,7 +774,8 @@ def print_load_table(records: list[dict[str, Any]]) -> None:
                 f"{run['p50_ms']:7.0f} {run['p95_ms']:7.0f} {run['p99_ms']:7.0f} "
                 f"{run['errors']:6d} {run['writes']['lost']:4d} "
                 f"{load['single_client_mean_ms']:11.1f} {load['capacity_rps']:8.1f} "
-                f"{run['share_of_capacity'] or 0:5.2f}  {'PASS' if run['pass'] else 'FAIL'}"
+                f"{run['share_of_capacity'] or 0:5.2f} {run['server_cores_used']:10.2f}  "
+                f"{'PASS' if run['pass'] else 'FAIL'}"
             )
         print(f"{'':10} server: {load['server']}; cores: {load['cores']}")
 
