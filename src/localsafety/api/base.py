@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 from localsafety.contracts import selectors
 from localsafety.contracts.models import Contract
 from localsafety.contracts.ownership import Need
+from localsafety.core.params import MAX_ID
 from localsafety.organisations.models import User
 
 
@@ -110,6 +111,17 @@ class RecordFieldsSerializer(serializers.Serializer[Any]):
 class Pagination(LimitOffsetPagination):
     default_limit = 50
     max_limit = 200
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        """``limit`` and ``offset`` with their bounds (a larger limit is cut to ``max_limit``)."""
+        parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
+        bounds = {
+            self.limit_query_param: {"minimum": 1, "maximum": self.max_limit},
+            self.offset_query_param: {"minimum": 0, "maximum": MAX_ID},
+        }
+        for parameter in parameters:
+            parameter["schema"].update(bounds.get(parameter["name"], {}))
+        return parameters
 
 
 def paginated_response(
