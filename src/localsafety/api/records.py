@@ -60,6 +60,7 @@ class MeetingSerializer(serializers.Serializer[Any]):
     attendees = AttendeeSerializer(many=True, source="attendees.all")
     recorded_by_organisation = OrganisationRefSerializer()
     created_at = serializers.DateTimeField()
+    version = serializers.IntegerField(help_text="The version a correction must name.")
 
 
 class MeetingListApi(ContractApiView):

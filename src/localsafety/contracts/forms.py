@@ -18,6 +18,7 @@ from localsafety.contracts.models import (
     GovernanceBody,
     StageKind,
 )
+from localsafety.core.forms import VersionField
 from localsafety.organisations.models import Organisation, User
 from localsafety.territory.models import Area, AreaKind
 
@@ -85,7 +86,7 @@ class ContractForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     is_published = forms.BooleanField(label=_("Publish a public page"), required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     def __init__(
         self, *args: Any, municipality: Area | None, contract_id: int | None, **kwargs: Any
@@ -121,6 +122,7 @@ class ContractCreateForm(ContractForm):
     chair_name = forms.CharField(
         label=_("Chair's name (if they have no account)"), max_length=150, required=False
     )
+    version = None  # type: ignore[assignment]  # a new contract has no version yet
     field_order = ["title", "category", "municipality", "lead_organisation", "chair", "chair_name"]
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
@@ -252,7 +254,7 @@ class StageDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when returning or reopening a stage."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
     def __init__(self, *args: Any, actions: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -277,7 +279,7 @@ class StageSummaryForm(forms.Form):
         required=False,
         help_text=_("What the deliverable contains and concludes; attach the documents below."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
 
 class MeetingForm(forms.Form):
@@ -314,6 +316,17 @@ class MeetingForm(forms.Form):
                     _("%(member)s is not a member of %(body)s.") % {"member": member, "body": body},
                 )
         return data
+
+
+class MeetingEditForm(MeetingForm):
+    """Correcting a meeting's record: the body stays, the minutes are a document of their own."""
+
+    version = VersionField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["body"].disabled = True
+        del self.fields["minutes"]
 
 
 class DocumentForm(forms.Form):

@@ -23,10 +23,10 @@ from localsafety.contracts import zones
 from localsafety.contracts.access import scope_for
 from localsafety.contracts.models import Contract
 from localsafety.contracts.ownership import Need
-from localsafety.contracts.zone_forms import ZoneForm
+from localsafety.contracts.zone_forms import ZoneEditForm, ZoneForm
 from localsafety.core.access import get_object_for_user, require
 from localsafety.core.errors import DomainError
-from localsafety.core.forms import add_service_error, submit_form
+from localsafety.core.forms import add_service_error, form_status, submit_form
 from localsafety.territory.forms import AreaImportForm
 from localsafety.territory.models import Area
 
@@ -95,6 +95,7 @@ def _zone_form_page(
             "context_url": zones.context_layer_url(contract),
             "nav": "territory",
         },
+        status=form_status(request, form, invalid=200),
     )
 
 
@@ -124,15 +125,15 @@ def zone_create(request: HttpRequest, contract_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def zone_edit(request: HttpRequest, contract_id: int, zone_id: int) -> HttpResponse:
     contract, zone = _managed_zone(request, contract_id, zone_id)
-    form = ZoneForm(
+    form = ZoneEditForm(
         request.POST or None,
         initial={
             "name": zone.name,
             "code": zone.code,
             "description": zone.description,
             "geometry": zone.geometry,
+            "version": zones.zone_version(zone),
         },
-        require_geometry=False,
     )
     return _zone_form_page(
         request,
@@ -142,6 +143,7 @@ def zone_edit(request: HttpRequest, contract_id: int, zone_id: int) -> HttpRespo
         save=lambda data: zones.zone_update(
             actor=request.user,
             zone=zone,
+            expected_version=data["version"],
             name=data["name"],
             code=data["code"],
             geometry_geojson=data["geometry"],

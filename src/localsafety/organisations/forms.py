@@ -7,6 +7,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from localsafety.core.forms import ContentVersionField
 from localsafety.organisations.models import (
     MembershipRole,
     Organisation,
@@ -57,6 +58,10 @@ class OrganisationForm(forms.ModelForm[Organisation]):
         field = self.fields["municipality"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Area.objects.filter(kind=AreaKind.MUNICIPALITY).order_by("name")
+
+
+class OrganisationEditForm(OrganisationForm):
+    version = ContentVersionField()
 
 
 class MembershipAddForm(forms.Form):

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from localsafety.core.access import get_object_for_user, require
 from localsafety.core.errors import DomainError
-from localsafety.core.forms import query_without_page, submit_form
+from localsafety.core.forms import form_status, query_without_page, submit_form
 from localsafety.core.http import AuthenticatedHttpRequest
 from localsafety.organisations import selectors, services
 from localsafety.organisations.access import (
@@ -27,6 +27,7 @@ from localsafety.organisations.access import (
 from localsafety.organisations.forms import (
     MembershipAddForm,
     MembershipRoleForm,
+    OrganisationEditForm,
     OrganisationFilterForm,
     OrganisationForm,
     UserInviteForm,
@@ -120,13 +121,26 @@ def organisation_edit(request: AuthenticatedHttpRequest, organisation_id: int) -
     organisation = _organisation(request, organisation_id)
     require(can_edit_organisation(request.user, organisation.pk))
     # The form validates a copy, so the service still sees the stored values to compare.
-    form = OrganisationForm(request.POST or None, instance=copy.copy(organisation))
+    form = OrganisationEditForm(
+        request.POST or None,
+        instance=copy.copy(organisation),
+        initial={"version": services.organisation_version(organisation)},
+    )
+
+    def save(data: dict[str, Any]) -> Organisation:
+        changes = dict(data)
+        expected_version = changes.pop("version")
+        return services.organisation_update(
+            actor=request.user,
+            organisation=organisation,
+            expected_version=expected_version,
+            **changes,
+        )
+
     done = submit_form(
         request,
         form,
-        lambda data: services.organisation_update(
-            actor=request.user, organisation=organisation, **data
-        ),
+        save,
         success=_("The organisation was saved."),
         next_url=lambda _result: reverse("organisations:detail", args=[organisation.pk]),
     )
@@ -136,6 +150,7 @@ def organisation_edit(request: AuthenticatedHttpRequest, organisation_id: int) -
         request,
         "organisations/form.html",
         {"nav": "organisations", "form": form, "organisation": organisation},
+        status=form_status(request, form, invalid=200),
     )
 
 
