@@ -24,6 +24,7 @@ from localsafety.contracts import selectors
 from localsafety.contracts.models import Contract
 from localsafety.contracts.ownership import Need
 from localsafety.contracts.visibility import RecordFields, record_fields_visible
+from localsafety.core.params import MAX_ID
 from localsafety.organisations.models import User
 
 
@@ -121,6 +122,17 @@ def record_context(request: Request, contract: Contract) -> dict[str, Any]:
 class Pagination(LimitOffsetPagination):
     default_limit = 50
     max_limit = 200
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        """``limit`` and ``offset`` with their bounds (a larger limit is cut to ``max_limit``)."""
+        parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
+        bounds = {
+            self.limit_query_param: {"minimum": 1, "maximum": self.max_limit},
+            self.offset_query_param: {"minimum": 0, "maximum": MAX_ID},
+        }
+        for parameter in parameters:
+            parameter["schema"].update(bounds.get(parameter["name"], {}))
+        return parameters
 
 
 def paginated_response(

@@ -36,7 +36,10 @@ from localsafety.api.permissions import PUBLIC_READ, check_recent_second_factor
 from localsafety.api.serializers import (
     AreaRefSerializer,
     AxisSerializer,
+    IdField,
     OrganisationRefSerializer,
+    VersionField,
+    id_list_field,
 )
 from localsafety.contracts import selectors, services
 from localsafety.contracts.access import scope_for
@@ -139,10 +142,8 @@ class ContractListApi(ApiView):
     class CreateInputSerializer(serializers.Serializer[Any]):
         title = serializers.CharField(max_length=250)
         category = serializers.ChoiceField(choices=ContractCategory.choices)
-        municipality = serializers.IntegerField(help_text="Municipality area id.")
-        lead_organisation = serializers.IntegerField(
-            help_text="Id of a municipality organisation you manage."
-        )
+        municipality = IdField(help_text="Municipality area id.")
+        lead_organisation = IdField(help_text="Id of a municipality organisation you manage.")
         chair = serializers.CharField(
             required=False,
             allow_blank=True,
@@ -153,8 +154,8 @@ class ContractListApi(ApiView):
         signed_on = serializers.DateField(required=False, allow_null=True)
         signing_place = serializers.CharField(required=False, allow_blank=True, max_length=120)
         summary = serializers.CharField(required=False, allow_blank=True)
-        areas = serializers.ListField(child=serializers.IntegerField(), required=False)
-        axes = serializers.ListField(child=serializers.IntegerField(), required=False)
+        areas = id_list_field(required=False)
+        axes = id_list_field(required=False)
         is_published = serializers.BooleanField(required=False, default=False)
 
     @extend_schema(request=CreateInputSerializer, responses={201: ContractRefSerializer})
@@ -264,17 +265,14 @@ class ContractDetailApi(ContractApiView):
             return bool(self.context["user_scope"].can_manage_contract(contract.pk))
 
     class UpdateInputSerializer(serializers.Serializer[Any]):
-        version = serializers.IntegerField(
-            min_value=1, help_text="The version you read; a stale one gives 409."
-        )
+        version = VersionField()
         title = serializers.CharField(max_length=250, required=False)
         summary = serializers.CharField(allow_blank=True, required=False)
         signed_on = serializers.DateField(allow_null=True, required=False)
         signing_place = serializers.CharField(max_length=120, allow_blank=True, required=False)
         is_published = serializers.BooleanField(required=False)
         category = serializers.ChoiceField(choices=ContractCategory.choices, required=False)
-        areas = serializers.ListField(
-            child=serializers.IntegerField(),
+        areas = id_list_field(
             required=False,
             allow_empty=False,
             help_text="Ids of the covered areas: the municipality, its parishes, the contract's "
@@ -363,9 +361,8 @@ class BodyMemberAddApi(ContractApiView):
     parser_classes = [JSONParser]
 
     class InputSerializer(serializers.Serializer[Any]):
-        organisation = serializers.IntegerField(min_value=1)
-        person = serializers.IntegerField(
-            min_value=1,
+        organisation = IdField()
+        person = IdField(
             required=False,
             allow_null=True,
             help_text="A user who belongs to the organisation.",
@@ -483,9 +480,7 @@ class StageDecideApi(ContractApiView):
         action = serializers.ChoiceField(
             choices=[c for c in DecisionAction.choices if c[0] != DecisionAction.START]
         )
-        version = serializers.IntegerField(
-            min_value=1, help_text="The stage version you read; a stale one gives 409."
-        )
+        version = VersionField(help_text="The stage version you read; a stale one gives 409.")
         comment = serializers.CharField(allow_blank=True, required=False, default="")
 
     class OutputSerializer(serializers.Serializer[Any]):

@@ -84,8 +84,17 @@ class OrganisationDetailApi(ApiView):
         is_active = serializers.BooleanField()
         data_origin = serializers.CharField()
         source_note = serializers.CharField()
+        version = serializers.SerializerMethodField(
+            help_text="Send it back with a PATCH: a stale one gives 409."
+        )
+
+        def get_version(self, organisation: Organisation) -> str:
+            return services.organisation_version(organisation)
 
     class UpdateInputSerializer(serializers.Serializer[Any]):
+        version = serializers.CharField(
+            max_length=64, help_text="The version you read (GET); a stale one gives 409."
+        )
         name = serializers.CharField(max_length=250, required=False)
         short_name = serializers.CharField(max_length=60, allow_blank=True, required=False)
         website = serializers.URLField(allow_blank=True, required=False)
@@ -124,6 +133,7 @@ class OrganisationDetailApi(ApiView):
         payload.is_valid(raise_exception=True)
         changes = dict(payload.validated_data)
         reason = changes.pop("reason", "")
+        expected_version = changes.pop("version")
         if changes.get("municipality") is not None:
             changes["municipality"] = lookup_for_input(
                 Area.objects.filter(kind=AreaKind.MUNICIPALITY, owner_contract__isnull=True),
@@ -131,6 +141,10 @@ class OrganisationDetailApi(ApiView):
                 "municipality",
             )
         updated = services.organisation_update(
-            actor=request.user, organisation=organisation, reason=reason, **changes
+            actor=request.user,
+            organisation=organisation,
+            expected_version=expected_version,
+            reason=reason,
+            **changes,
         )
         return Response(self.OutputSerializer(updated).data)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
@@ -24,7 +24,12 @@ from localsafety.api.base import (
     lookup_for_input,
     paginated_response,
 )
-from localsafety.api.serializers import BodyRefSerializer, OrganisationRefSerializer
+from localsafety.api.serializers import (
+    BodyRefSerializer,
+    IdField,
+    OrganisationRefSerializer,
+    id_list_field,
+)
 from localsafety.contracts import selectors, services
 from localsafety.contracts.history import MAX_HISTORY, contract_history
 from localsafety.contracts.models import (
@@ -55,6 +60,7 @@ class MeetingSerializer(serializers.Serializer[Any]):
     attendees = AttendeeSerializer(many=True, source="attendees.all")
     recorded_by_organisation = OrganisationRefSerializer()
     created_at = serializers.DateTimeField()
+    version = serializers.IntegerField(help_text="The version a correction must name.")
 
 
 class MeetingListApi(ContractApiView):
@@ -65,13 +71,12 @@ class MeetingListApi(ContractApiView):
     parser_classes = [JSONParser]
 
     class CreateInputSerializer(serializers.Serializer[Any]):
-        body = serializers.IntegerField(min_value=1, help_text="Id of the body that met.")
+        body = IdField(help_text="Id of the body that met.")
         held_on = serializers.DateField()
         location = serializers.CharField(max_length=200, required=False, allow_blank=True)
         agenda = serializers.CharField()
         decisions = serializers.CharField(required=False, allow_blank=True)
-        attendees = serializers.ListField(
-            child=serializers.IntegerField(min_value=1),
+        attendees = id_list_field(
             required=False,
             help_text="Ids of the body's members who attended.",
         )
@@ -143,7 +148,7 @@ class DocumentListApi(ContractApiView):
         kind = serializers.ChoiceField(choices=DocumentKind.choices)
         title = serializers.CharField(max_length=250)
         file = serializers.FileField()
-        meeting = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+        meeting = IdField(required=False, allow_null=True)
         stage = serializers.ChoiceField(choices=StageKind.choices, required=False)
 
     @extend_schema(responses=DocumentSerializer(many=True))
@@ -206,15 +211,14 @@ class HistoryApi(ContractApiView):
 
     class FilterSerializer(serializers.Serializer[Any]):
         limit = serializers.IntegerField(
-            min_value=1, max_value=MAX_HISTORY, default=MAX_HISTORY, required=False
+            min_value=1,
+            max_value=MAX_HISTORY,
+            default=MAX_HISTORY,
+            required=False,
+            help_text=f"Newest entries (1–{MAX_HISTORY}).",
         )
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("limit", int, description=f"Newest entries (1–{MAX_HISTORY}).")
-        ],
-        responses=HistoryEntrySerializer(many=True),
-    )
+    @extend_schema(parameters=[FilterSerializer], responses=HistoryEntrySerializer(many=True))
     def get(self, request: Request, contract: Contract) -> Response:
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from localsafety.api.base import ApiView, Pagination, flag, paginated_response
 from localsafety.api.permissions import PUBLIC_READ
-from localsafety.api.serializers import AreaRefSerializer
+from localsafety.api.serializers import AreaRefSerializer, IdField
 from localsafety.contracts.zones import areas_visible_to
 from localsafety.core.access import get_object_for_user
 from localsafety.territory.models import AreaKind
@@ -42,7 +42,7 @@ class AreaListApi(ApiView):
 
     class FilterSerializer(serializers.Serializer[Any]):
         kind = serializers.ChoiceField(choices=AreaKind.choices, required=False)
-        parent = serializers.IntegerField(required=False, min_value=1)  # type: ignore[assignment]
+        parent = IdField(required=False)  # type: ignore[assignment]
         code = serializers.CharField(required=False, max_length=40)
         q = serializers.CharField(required=False, max_length=100)
 

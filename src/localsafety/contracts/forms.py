@@ -19,6 +19,7 @@ from localsafety.contracts.models import (
     StageKind,
 )
 from localsafety.core.files import DOCUMENT_HELP
+from localsafety.core.forms import VersionField
 from localsafety.organisations.models import Organisation, User
 from localsafety.territory.models import Area, AreaKind
 
@@ -86,7 +87,7 @@ class ContractForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     is_published = forms.BooleanField(label=_("Publish a public page"), required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     def __init__(
         self, *args: Any, municipality: Area | None, contract_id: int | None, **kwargs: Any
@@ -122,6 +123,7 @@ class ContractCreateForm(ContractForm):
     chair_name = forms.CharField(
         label=_("Chair's name (if they have no account)"), max_length=150, required=False
     )
+    version = None  # type: ignore[assignment]  # a new contract has no version yet
     field_order = ["title", "category", "municipality", "lead_organisation", "chair", "chair_name"]
 
     def __init__(
@@ -264,7 +266,7 @@ class StageDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when returning or reopening a stage."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
     def __init__(self, *args: Any, actions: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -289,7 +291,7 @@ class StageSummaryForm(forms.Form):
         required=False,
         help_text=_("What the deliverable contains and concludes; attach the documents below."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
 
 class MeetingForm(forms.Form):
@@ -326,6 +328,17 @@ class MeetingForm(forms.Form):
                     _("%(member)s is not a member of %(body)s.") % {"member": member, "body": body},
                 )
         return data
+
+
+class MeetingEditForm(MeetingForm):
+    """Correcting a meeting's record: the body stays, the minutes are a document of their own."""
+
+    version = VersionField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["body"].disabled = True
+        del self.fields["minutes"]
 
 
 class DocumentForm(forms.Form):

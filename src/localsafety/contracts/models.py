@@ -341,6 +341,8 @@ class Meeting(ContractOwned):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    #: Optimistic locking: a correction names the version it was made on.
+    version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords(m2m_fields=[attendees])
 

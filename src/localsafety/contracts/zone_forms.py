@@ -1,4 +1,4 @@
-"""The form for drawing or editing a contract's zone."""
+"""The forms for drawing and editing a contract's zone."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from localsafety.core.forms import ContentVersionField
 
 
 class ZoneForm(forms.Form):
@@ -36,3 +38,12 @@ class ZoneForm(forms.Form):
         if self.require_geometry and not value.strip():
             raise forms.ValidationError(_("Draw the zone on the map or paste its boundary."))
         return value
+
+
+class ZoneEditForm(ZoneForm):
+    """Editing a zone: the boundary may stay as it is; the form names the version it showed."""
+
+    version = ContentVersionField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, require_geometry=False, **kwargs)

@@ -24,10 +24,10 @@ from localsafety.contracts.access import scope_for
 from localsafety.contracts.models import Contract, Zone
 from localsafety.contracts.ownership import Need
 from localsafety.contracts.views.base import contract_view
-from localsafety.contracts.zone_forms import ZoneForm
+from localsafety.contracts.zone_forms import ZoneEditForm, ZoneForm
 from localsafety.core.access import get_object_for_user
 from localsafety.core.errors import DomainError
-from localsafety.core.forms import add_service_error, submit_form
+from localsafety.core.forms import add_service_error, form_status, submit_form
 from localsafety.territory.forms import AreaImportForm
 from localsafety.territory.models import Area
 
@@ -89,6 +89,7 @@ def _zone_form_page(
             "context_url": zones.context_layer_url(contract),
             "nav": "territory",
         },
+        status=form_status(request, form, invalid=200),
     )
 
 
@@ -118,15 +119,15 @@ def zone_create(request: HttpRequest, contract: Contract) -> HttpResponse:
 @contract_view(Need.RECORD, may="manage")
 def zone_edit(request: HttpRequest, contract: Contract, zone_id: int) -> HttpResponse:
     zone = _managed_zone(request, contract, zone_id)
-    form = ZoneForm(
+    form = ZoneEditForm(
         request.POST or None,
         initial={
             "name": zone.name,
             "code": zone.code,
             "description": zone.description,
             "geometry": zone.geometry,
+            "version": zones.zone_version(zone),
         },
-        require_geometry=False,
     )
     return _zone_form_page(
         request,
@@ -136,6 +137,7 @@ def zone_edit(request: HttpRequest, contract: Contract, zone_id: int) -> HttpRes
         save=lambda data: zones.zone_update(
             actor=request.user,
             zone=zone,
+            expected_version=data["version"],
             name=data["name"],
             code=data["code"],
             geometry_geojson=data["geometry"],

@@ -26,6 +26,7 @@ from localsafety.contracts.ownership import Need
 from localsafety.contracts.services import contract_touch
 from localsafety.core.audit import create_validated, mark_change, save_fields
 from localsafety.core.errors import DomainError
+from localsafety.core.locking import content_version, require_version
 from localsafety.core.models import DataOrigin
 from localsafety.territory import geometry as geo
 from localsafety.territory import limits as territory_limits
@@ -217,21 +218,36 @@ def _cover(contract: Contract, zones: list[Area]) -> None:
     contract.areas.add(*zones)
 
 
+#: What the zone form shows and edits: its version is a digest of these (no version column).
+ZONE_EDITED_FIELDS = ("name", "code", "description", "geometry")
+
+
+def zone_version(zone: Area) -> str:
+    return content_version(zone, ZONE_EDITED_FIELDS)
+
+
 @transaction.atomic
 def zone_update(
     *,
     actor: Any,
     zone: Area,
+    expected_version: str | None,
     name: str,
     code: str = "",
     geometry_geojson: str = "",
     description: str = "",
 ) -> Area:
-    """Rename, redescribe or redraw a zone (an empty geometry keeps the current boundary)."""
+    """Rename, redescribe or redraw a zone (an empty geometry keeps the current boundary).
+
+    ``expected_version`` (``zone_version`` of what the form showed) must match the stored
+    zone: refused without one (400), a conflict if it changed meanwhile (409).
+    """
     contract = zone.owner_contract
     if zone.kind != AreaKind.ZONE or contract is None:
         raise DomainError(_("Only contract zones can be changed here."))
     _require_zone_manager(actor, contract)
+    stored = Area.objects.select_for_update().get(pk=zone.pk)
+    require_version(zone_version(stored), expected_version)
     if not name.strip():
         raise DomainError(_("A zone needs a name."), field="name")
     zone.name = name.strip()

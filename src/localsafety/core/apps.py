@@ -20,4 +20,7 @@ class CoreConfig(AppConfig):
     verbose_name = "LocalSafety core"
 
     def ready(self) -> None:
+        from localsafety.core import lookups
+
+        lookups.register()
         post_migrate.connect(create_cache_tables, sender=self, dispatch_uid="localsafety-cache")

@@ -113,6 +113,8 @@ class OrganisationAdmin(SimpleHistoryAdmin):
         services.organisation_update(
             actor=request.user,  # type: ignore[arg-type]
             organisation=stored,
+            # The admin form carries no version: it edits the row it just read.
+            expected_version=services.organisation_version(stored),
             reason=form.cleaned_data.get("change_reason", ""),
             **{
                 name: form.cleaned_data[name]

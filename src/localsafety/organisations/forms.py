@@ -7,6 +7,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from localsafety.core.forms import ContentVersionField
 from localsafety.organisations.models import (
     MembershipRole,
     Organisation,
@@ -62,6 +63,8 @@ class OrganisationForm(forms.ModelForm[Organisation]):
 class OrganisationRegisterForm(OrganisationForm):
     """A national user's edit: the register's fields too, and why they change."""
 
+    version = ContentVersionField()
+
     reason = forms.CharField(
         label=_("Reason for the change"),
         max_length=100,
@@ -78,6 +81,7 @@ class OrganisationContactForm(forms.ModelForm[Organisation]):
     rights (its kind, municipality and status are kept by national users)."""
 
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    version = ContentVersionField()
 
     class Meta:
         model = Organisation

@@ -41,6 +41,7 @@ from rest_framework.authtoken.models import Token
 
 from localsafety.core.audit import create_validated, mark_change, save_fields
 from localsafety.core.errors import DomainError
+from localsafety.core.locking import content_version, require_version
 from localsafety.organisations.access import (
     can_edit_organisation,
     can_manage_register,
@@ -158,18 +159,32 @@ def organisation_create(
     )
 
 
+def organisation_version(organisation: Organisation) -> str:
+    """The version an edit form carries: a digest of the editable fields (no version column)."""
+    return content_version(organisation, ORGANISATION_FIELDS)
+
+
 @transaction.atomic
 def organisation_update(
-    *, actor: User, organisation: Organisation, reason: str = "", **changes: Any
+    *,
+    actor: User,
+    organisation: Organisation,
+    expected_version: str | None,
+    reason: str = "",
+    **changes: Any,
 ) -> Organisation:
     """Change any of ``ORGANISATION_FIELDS``; only the fields given are written.
 
     Managers change ``CONTACT_FIELDS``; ``REGISTER_FIELDS`` (which confer rights) change only
     by national users and with a ``reason``, recorded in the history. Members who need
     two-factor after a change of kind (it became a police force) sign in again.
+    ``expected_version`` (``organisation_version`` of what the form showed) must match the
+    stored row: refused without one (400), a conflict if it changed meanwhile (409).
     """
     if not can_edit_organisation(actor, organisation.pk):
         raise PermissionDenied(_("You may not change this organisation."))
+    stored = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    require_version(organisation_version(stored), expected_version)
     unknown = set(changes) - set(ORGANISATION_FIELDS)
     if unknown:
         raise TypeError(f"organisation_update got unknown fields: {sorted(unknown)}")

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from localsafety.core.access import get_object_for_user, require
 from localsafety.core.errors import DomainError
-from localsafety.core.forms import query_without_page, submit_form
+from localsafety.core.forms import form_status, query_without_page, submit_form
 from localsafety.core.http import AuthenticatedHttpRequest
 from localsafety.organisations import selectors, services
 from localsafety.organisations.access import (
@@ -126,13 +126,22 @@ def organisation_edit(request: AuthenticatedHttpRequest, organisation_id: int) -
     keeps_register = can_manage_register(request.user)
     form_class = OrganisationRegisterForm if keeps_register else OrganisationContactForm
     # The form validates a copy, so the service still sees the stored values to compare.
-    form = form_class(request.POST or None, instance=copy.copy(organisation))
+    form = form_class(
+        request.POST or None,
+        instance=copy.copy(organisation),
+        initial={"version": services.organisation_version(organisation)},
+    )
 
     def save(data: dict[str, Any]) -> Organisation:
         changes = dict(data)
         reason = changes.pop("reason", "")
+        expected_version = changes.pop("version")
         return services.organisation_update(
-            actor=request.user, organisation=organisation, reason=reason, **changes
+            actor=request.user,
+            organisation=organisation,
+            expected_version=expected_version,
+            reason=reason,
+            **changes,
         )
 
     done = submit_form(
@@ -153,6 +162,7 @@ def organisation_edit(request: AuthenticatedHttpRequest, organisation_id: int) -
             "organisation": organisation,
             "register_locked": not keeps_register,
         },
+        status=form_status(request, form, invalid=200),
     )
 
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import condition, require_http_methods, requir
 from localsafety.core.access import get_object_for_user, require
 from localsafety.core.errors import DomainError
 from localsafety.core.forms import add_service_error, query_without_page
+from localsafety.core.params import BadParameter, int_list_param, int_param
 from localsafety.territory import selectors, services
 from localsafety.territory.access import is_national
 from localsafety.territory.forms import AreaImportForm, MunicipalityFilterForm
@@ -168,17 +169,16 @@ def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
 
 
 def _geojson_params(request: HttpRequest) -> dict[str, Any] | None:
-    raw_ids = request.GET.get("ids", "").strip()
+    """The query's ids, kind and contract, or None when it asks for nothing or is malformed."""
     kind = request.GET.get("kind", "").strip()
-    raw_contract = request.GET.get("contract", "").strip()
     try:
-        ids = [int(part) for part in raw_ids.split(",") if part.strip()] if raw_ids else []
-        contract_id = int(raw_contract) if raw_contract else None
-    except ValueError:
+        ids = int_list_param(request.GET, "ids")
+        contract_id = int_param(request.GET, "contract")
+    except BadParameter:
         return None
     if kind and kind not in AreaKind.values:
         return None
-    if not (ids or kind or contract_id is not None) or len(ids) > 1000:
+    if not (ids or kind or contract_id is not None):
         return None
     return {"ids": ids, "kind": kind, "contract_id": contract_id}
 

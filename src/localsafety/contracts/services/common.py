@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from localsafety.contracts.access import scope_for
 from localsafety.contracts.models import (
     BodyMember,
     Contract,
+    Meeting,
     Stage,
 )
-from localsafety.core.errors import ConflictError
+from localsafety.core.locking import require_version
 from localsafety.organisations.models import Organisation, User
 
 
@@ -45,11 +45,6 @@ def organisation_for(actor: User, contract: Contract) -> Organisation | None:
     return None
 
 
-def check_version(instance: Contract | Stage, expected: int | None) -> None:
-    if expected is not None and instance.version != expected:
-        raise ConflictError(
-            _(
-                "Someone else changed this record while you were working on it. "
-                "Reload the page to see their change, then try again."
-            )
-        )
+def check_version(instance: Contract | Stage | Meeting, expected: int | None) -> None:
+    """The edit names the version it was made on (400 if not) and it is the stored one (409)."""
+    require_version(instance.version, expected)

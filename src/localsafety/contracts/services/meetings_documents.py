@@ -22,6 +22,7 @@ from localsafety.contracts.models import (
     Stage,
 )
 from localsafety.contracts.services.common import (
+    check_version,
     deny,
     organisation_for,
 )
@@ -89,13 +90,18 @@ def meeting_update(
     *,
     actor: User,
     meeting: Meeting,
+    expected_version: int | None,
     held_on: dt.date,
     agenda: str,
     decisions: str = "",
     location: str = "",
     attendees: Iterable[BodyMember] = (),
 ) -> Meeting:
-    """Correct a meeting's record: only the organisation that recorded it (or the lead)."""
+    """Correct a meeting's record: only the organisation that recorded it (or the lead).
+
+    ``expected_version`` is the version the correction was made on: without one it is
+    refused, and if someone corrected the meeting meanwhile it is a conflict.
+    """
     if not scope_for(actor).can_write_for_organisation(
         meeting.contract_id, meeting.recorded_by_organisation_id
     ):
@@ -103,15 +109,21 @@ def meeting_update(
     attendee_list = list(attendees)
     if any(member.body_id != meeting.body_id for member in attendee_list):
         raise DomainError(_("Attendees must be members of the body that met."), field="attendees")
-    meeting.held_on = held_on
-    meeting.agenda = agenda
-    meeting.decisions = decisions
-    meeting.location = location
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    check_version(locked, expected_version)
+    locked.held_on = held_on
+    locked.agenda = agenda
+    locked.decisions = decisions
+    locked.location = location
+    locked.version += 1
     save_fields(
-        meeting, ["held_on", "agenda", "decisions", "location"], actor=actor, reason="edited"
+        locked,
+        ["held_on", "agenda", "decisions", "location", "version"],
+        actor=actor,
+        reason="edited",
     )
-    meeting.attendees.set(attendee_list)
-    return meeting
+    locked.attendees.set(attendee_list)
+    return locked
 
 
 @transaction.atomic

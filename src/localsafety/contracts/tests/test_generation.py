@@ -229,7 +229,12 @@ def test_every_service_write_moves_the_generation_by_itself(world):
     )
     assert _moves(
         contract,
-        lambda: zones_services.zone_update(actor=coordinator, zone=zones[0], name="Bairro Novo"),
+        lambda: zones_services.zone_update(
+            actor=coordinator,
+            zone=zones[0],
+            expected_version=zones_services.zone_version(zones[0]),
+            name="Bairro Novo",
+        ),
     )
     assert _moves(contract, lambda: zones_services.zone_delete(actor=coordinator, zone=zones[0]))
 

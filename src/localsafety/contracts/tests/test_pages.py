@@ -110,7 +110,7 @@ def test_edit_conflict_is_reported_and_changes_nothing(world, client_for):
         changes={"summary": "outra"},
     )
     response = client.post(url, data)
-    assert response.status_code == 400
+    assert response.status_code == 409  # a conflict, no longer a plain 400 (finding 13)
     assert "Someone else changed this record" in response.content.decode()
     contract.refresh_from_db()
     assert contract.title == "CLS Lisboa — Lumiar"
@@ -251,13 +251,14 @@ def test_core_writes_the_deliverable_summary_until_submitted(world, client_for):
     stage.refresh_from_db()
     assert stage.summary.startswith("Diagnóstico") and stage.version == 2
     stale = client_for(world.coordinator_a).post(url, {"summary": "outro", "version": 1})
-    assert stale.status_code == 400 and "Someone else changed" in stale.content.decode()
+    # A conflict answers 409 since finding 13 (it was a plain 400).
+    assert stale.status_code == 409 and "Someone else changed" in stale.content.decode()
     services.stage_decide(
         actor=world.partner_a, stage=stage, action="submit", expected_version=stage.version
     )
     stage.refresh_from_db()
     locked = client_for(world.partner_a).post(url, {"summary": "x", "version": stage.version})
-    assert locked.status_code == 400
+    assert locked.status_code == 409  # the service's ConflictError, 409 as in the API since #13
     stage.refresh_from_db()
     assert stage.summary.startswith("Diagnóstico")
 
@@ -307,7 +308,12 @@ def test_only_the_recording_organisation_corrects_or_deletes_a_meeting(world, cl
     assert meeting.recorded_by_organisation == world.ngo_a
     edit = reverse("contracts:meeting_edit", args=[world.contract_a.pk, meeting.pk])
     delete = reverse("contracts:meeting_delete", args=[world.contract_a.pk, meeting.pk])
-    data = {"held_on": "2016-10-04", "agenda": "Diagnóstico (corrigido)", "decisions": "Aprovado"}
+    data = {
+        "held_on": "2016-10-04",
+        "agenda": "Diagnóstico (corrigido)",
+        "decisions": "Aprovado",
+        "version": meeting.version,  # a correction names its version since finding 13
+    }
     assert client_for(world.commander_a).post(edit, data).status_code == 403
     assert client_for(world.commander_a).post(delete).status_code == 403
     assert client_for(world.partner_b).post(edit, data).status_code == 404

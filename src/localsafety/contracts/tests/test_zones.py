@@ -95,7 +95,14 @@ def test_zone_draw_create_edit_delete(world, client_for):
     edit = reverse("contracts:zone_edit", args=[world.contract_a.pk, zone.pk])
     assert client.get(edit).status_code == 200
     bigger = json.loads(shapely.to_geojson(box(-9.17, 38.75, -9.15, 38.77)))
-    response = client.post(edit, {"name": "Bairro de Santos", "geometry": json.dumps(bigger)})
+    response = client.post(
+        edit,
+        {
+            "name": "Bairro de Santos",
+            "geometry": json.dumps(bigger),
+            "version": zones.zone_version(zone),  # required since finding 13
+        },
+    )
     assert response.status_code == 302
     zone.refresh_from_db()
     assert shapely.from_geojson(zone.geometry).bounds[0] == pytest.approx(-9.17)

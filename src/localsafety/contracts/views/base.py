@@ -19,7 +19,7 @@ from localsafety.contracts.ownership import Need
 from localsafety.contracts.selectors import contract_for
 from localsafety.contracts.visibility import record_fields_visible
 from localsafety.core.access import require
-from localsafety.core.forms import submit_form
+from localsafety.core.forms import form_status, submit_form
 
 WriteCheck = Literal["manage", "contribute"]
 
@@ -89,12 +89,12 @@ def form_page(
     """The shape every contract form page shares: validate, call one service, report.
 
     A service's refusal (DomainError) lands in the form's error summary; PermissionDenied
-    propagates as 403. A POST that fails validation answers 400 so scripts notice.
+    propagates as 403. A POST that fails validation answers 400 so scripts notice, 409 when
+    the record changed since the form was read.
     """
     done = submit_form(request, form, action, success=success, next_url=next_url)
     if done is not None:
         return done
     context = tab_context(request, contract, tab)
     context.update({"form": form, "title": title, "multipart": multipart, **(extra or {})})
-    status = 400 if request.method == "POST" else 200
-    return render(request, "contracts/form.html", context, status=status)
+    return render(request, "contracts/form.html", context, status=form_status(request, form))

@@ -14,6 +14,7 @@ from localsafety.contracts import selectors, services
 from localsafety.contracts.access import scope_for
 from localsafety.contracts.forms import (
     DocumentForm,
+    MeetingEditForm,
     MeetingForm,
 )
 from localsafety.contracts.models import (
@@ -89,7 +90,7 @@ def meeting_edit(
         ),
         _("Only the organisation that recorded a meeting can change it."),
     )
-    form = MeetingForm(
+    form = MeetingEditForm(
         request.POST or None,
         initial={
             "body": meeting.body_id,
@@ -98,11 +99,10 @@ def meeting_edit(
             "agenda": meeting.agenda,
             "decisions": meeting.decisions,
             "attendees": list(meeting.attendees.all()),
+            "version": meeting.version,
         },
         contract_id=contract.pk,
     )
-    form.fields["body"].disabled = True
-    del form.fields["minutes"]
     return form_page(
         request,
         contract=contract,
@@ -112,6 +112,7 @@ def meeting_edit(
         action=lambda data: services.meeting_update(
             actor=request.user,
             meeting=meeting,
+            expected_version=data["version"],
             held_on=data["held_on"],
             agenda=data["agenda"],
             decisions=data["decisions"],

@@ -22,7 +22,7 @@ from localsafety.contracts.models import (
 from localsafety.contracts.views.base import contract_view, form_page, tab_context
 from localsafety.core.access import get_object_for_user, require
 from localsafety.core.errors import DomainError
-from localsafety.core.forms import add_service_error
+from localsafety.core.forms import add_service_error, form_status
 from localsafety.core.http import AuthenticatedHttpRequest
 from localsafety.organisations.two_factor import require_recent_second_factor
 
@@ -88,8 +88,7 @@ def stage_detail(request: HttpRequest, contract: Contract, kind: str) -> HttpRes
             else [],
         }
     )
-    status = 400 if request.method == "POST" else 200
-    return render(request, "contracts/stage.html", context, status=status)
+    return render(request, "contracts/stage.html", context, status=form_status(request, form))
 
 
 @login_required

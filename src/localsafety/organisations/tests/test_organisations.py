@@ -142,6 +142,7 @@ def test_manager_edits_own_organisation_but_not_others(world, client_for):
         "website": "https://www.lisboa.pt",
         "email": "",
         "is_active": "on",
+        "version": services.organisation_version(world.town_a),  # required since finding 13
     }
     response = client.post(reverse("organisations:edit", args=[world.town_a.pk]), data)
     assert response.status_code == 302
@@ -331,7 +332,12 @@ def test_services_check_access_themselves(world):
     with pytest.raises(PermissionDenied):
         services.organisation_create(actor=world.coordinator_a, name="X", kind="other")
     with pytest.raises(PermissionDenied):
-        services.organisation_update(actor=world.partner_a, organisation=world.ngo_a, name="Y")
+        services.organisation_update(
+            actor=world.partner_a,
+            organisation=world.ngo_a,
+            expected_version=services.organisation_version(world.ngo_a),
+            name="Y",
+        )
     with pytest.raises(PermissionDenied):
         services.membership_add(
             actor=world.partner_a, organisation=world.ngo_a, user=world.stranger

@@ -46,11 +46,17 @@ def _sessions_of(user: User) -> list[Session]:
 
 
 def _patch(client: Client, organisation: Organisation, payload: dict):
+    """PATCH as a client would: with the version it read."""
+    version = services.organisation_version(Organisation.objects.get(pk=organisation.pk))
     return client.patch(
         reverse("api:organisation-detail", args=[organisation.pk]),
-        payload,
+        {"version": version, **payload},
         content_type="application/json",
     )
+
+
+def _version(organisation: Organisation) -> str:
+    return services.organisation_version(Organisation.objects.get(pk=organisation.pk))
 
 
 def _unchanged(organisation: Organisation, *, kind: str, name: str) -> bool:
@@ -89,10 +95,12 @@ def test_manager_cannot_change_what_confers_rights_through_the_page(world, ngo_m
     client = client_for(ngo_manager)
     url = reverse("organisations:edit", args=[world.ngo_a.pk])
     offered = set(client.get(url).context["form"].fields)
-    assert offered == {"name", "short_name", "website", "email"}
+    # The contact fields, and the version the edit was read at (optimistic locking).
+    assert offered == {"name", "short_name", "website", "email", "version"}
     response = client.post(
         url,
         {
+            "version": _version(world.ngo_a),
             "name": "PSP — Comando Metropolitano de Lisboa",
             "kind": OrganisationKind.PSP,
             "municipality": world.municipality_a.pk,
@@ -113,7 +121,12 @@ def test_manager_cannot_change_what_confers_rights_in_the_service(world, ngo_man
         {"is_active": False},
     ):
         with pytest.raises(PermissionDenied):
-            services.organisation_update(actor=ngo_manager, organisation=world.ngo_a, **changes)
+            services.organisation_update(
+                actor=ngo_manager,
+                organisation=world.ngo_a,
+                expected_version=_version(world.ngo_a),
+                **changes,
+            )
     assert _unchanged(
         world.ngo_a, kind=OrganisationKind.ASSOCIATION, name="Associação Bairro Feliz"
     )
@@ -126,6 +139,7 @@ def test_me_stays_truthful_after_the_attempts(world, ngo_manager, client_for):
         client_for(ngo_manager).post(
             edit,
             {
+                "version": _version(world.ngo_a),
                 "name": "PSP — Esquadra do Lumiar",
                 "kind": kind,
                 "municipality": world.municipality_a.pk,
@@ -146,7 +160,13 @@ def test_manager_still_edits_name_and_contact_details(world, ngo_manager, client
     assert response.json()["short_name"] == "ABF" and response.json()["kind"] == "association"
     response = client.post(
         reverse("organisations:edit", args=[world.ngo_a.pk]),
-        {"name": "Associação Bairro Feliz", "short_name": "ABF Lumiar", "website": "", "email": ""},
+        {
+            "version": _version(world.ngo_a),
+            "name": "Associação Bairro Feliz",
+            "short_name": "ABF Lumiar",
+            "website": "",
+            "email": "",
+        },
     )
     assert response.status_code == 302
     world.ngo_a.refresh_from_db()
@@ -171,11 +191,20 @@ def test_national_user_needs_a_reason_to_change_the_kind(world, client_for):
     assert response.status_code == 400 and "reason" in response.json()["errors"]
     with pytest.raises(DomainError):
         services.organisation_update(
-            actor=world.national, organisation=world.ngo_a, kind=OrganisationKind.PSP, reason=" "
+            actor=world.national,
+            organisation=world.ngo_a,
+            expected_version=_version(world.ngo_a),
+            kind=OrganisationKind.PSP,
+            reason=" ",
         )
     page = client.post(
         reverse("organisations:edit", args=[world.ngo_a.pk]),
-        {"name": world.ngo_a.name, "kind": OrganisationKind.PSP, "is_active": "on"},
+        {
+            "version": _version(world.ngo_a),
+            "name": world.ngo_a.name,
+            "kind": OrganisationKind.PSP,
+            "is_active": "on",
+        },
     )
     assert page.status_code == 200 and "reason" in page.context["form"].errors
     world.ngo_a.refresh_from_db()
@@ -215,6 +244,7 @@ def test_a_kind_change_that_needs_no_second_factor_keeps_sign_ins(world, client_
     services.organisation_update(
         actor=world.national,
         organisation=world.ngo_a,
+        expected_version=_version(world.ngo_a),
         kind=OrganisationKind.SOCIAL_SECURITY,
         reason="Reclassificação",
     )
