@@ -19,7 +19,7 @@ from localsafety.api.base import (
     paginated_response,
 )
 from localsafety.api.permissions import PUBLIC_READ
-from localsafety.api.serializers import AreaRefSerializer
+from localsafety.api.serializers import AreaRefSerializer, IdField
 from localsafety.core.access import get_object_for_user, require
 from localsafety.organisations import services
 from localsafety.organisations.access import can_edit_organisation
@@ -102,7 +102,7 @@ class OrganisationDetailApi(ApiView):
         kind = serializers.ChoiceField(
             choices=OrganisationKind.choices, required=False, help_text="National users only."
         )
-        municipality = serializers.IntegerField(
+        municipality = IdField(
             allow_null=True, required=False, help_text="Municipality area id; national users only."
         )
         is_active = serializers.BooleanField(required=False, help_text="National users only.")
