@@ -372,6 +372,7 @@ class BodyMemberAddApi(ContractApiView):
 
     @extend_schema(request=InputSerializer, responses={201: BodyMemberSerializer})
     def post(self, request: AuthenticatedRequest, contract: Contract, body_id: int) -> Response:
+        check_recent_second_factor(request)
         body = get_object_for_user(GovernanceBody.objects.filter(contract=contract), pk=body_id)
         payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -401,6 +402,7 @@ class BodyMemberAddApi(ContractApiView):
 class BodyMemberRemoveApi(ContractApiView):
     @extend_schema(request=None, responses={204: None})
     def delete(self, request: AuthenticatedRequest, contract: Contract, member_id: int) -> Response:
+        check_recent_second_factor(request)
         member = get_object_for_user(
             BodyMember.objects.filter(body__contract=contract).select_related("body"),
             pk=member_id,

@@ -18,7 +18,7 @@ from localsafety.api.base import (
     lookup_for_input,
     paginated_response,
 )
-from localsafety.api.permissions import PUBLIC_READ
+from localsafety.api.permissions import PUBLIC_READ, check_recent_second_factor
 from localsafety.api.serializers import AreaRefSerializer, IdField
 from localsafety.core.access import get_object_for_user, require
 from localsafety.organisations import services
@@ -129,6 +129,7 @@ class OrganisationDetailApi(ApiView):
     def patch(self, request: AuthenticatedRequest, organisation_id: int) -> Response:
         organisation = self._organisation(request, organisation_id)
         require(can_edit_organisation(request.user, organisation.pk))
+        check_recent_second_factor(request)
         payload = self.UpdateInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         changes = dict(payload.validated_data)

@@ -34,8 +34,17 @@ from localsafety.organisations.forms import (
     UserInviteForm,
 )
 from localsafety.organisations.models import Membership, Organisation
+from localsafety.organisations.two_factor import require_recent_second_factor
 
 PAGE_SIZE = 25
+
+
+def _back_to_organisation(request: HttpRequest) -> str:
+    """Where a POST-only rights change sends its author back after confirming a code."""
+    organisation_id = (
+        request.resolver_match.kwargs["organisation_id"] if request.resolver_match else 0
+    )
+    return reverse("organisations:detail", args=[organisation_id])
 
 
 def _organisation(request: HttpRequest, organisation_id: int) -> Organisation:
@@ -118,6 +127,7 @@ def organisation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@require_recent_second_factor  # the register's fields confer rights
 def organisation_edit(request: AuthenticatedHttpRequest, organisation_id: int) -> HttpResponse:
     organisation = _organisation(request, organisation_id)
     require(can_edit_organisation(request.user, organisation.pk))
@@ -168,6 +178,7 @@ def organisation_edit(request: AuthenticatedHttpRequest, organisation_id: int) -
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@require_recent_second_factor  # a membership confers rights
 def member_add(request: AuthenticatedHttpRequest, organisation_id: int) -> HttpResponse:
     organisation = _organisation(request, organisation_id)
     require(memberships_for(request.user).can_manage_members(organisation.pk))
@@ -195,6 +206,7 @@ def member_add(request: AuthenticatedHttpRequest, organisation_id: int) -> HttpR
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@require_recent_second_factor
 def member_invite(request: AuthenticatedHttpRequest, organisation_id: int) -> HttpResponse:
     organisation = _organisation(request, organisation_id)
     require(memberships_for(request.user).can_manage_members(organisation.pk))
@@ -235,6 +247,7 @@ def _membership(request: HttpRequest, organisation_id: int, membership_id: int) 
 
 @login_required
 @require_POST
+@require_recent_second_factor(return_to=_back_to_organisation)
 def member_role(
     request: AuthenticatedHttpRequest, organisation_id: int, membership_id: int
 ) -> HttpResponse:
@@ -260,6 +273,7 @@ def member_role(
 
 @login_required
 @require_POST
+@require_recent_second_factor(return_to=_back_to_organisation)
 def member_remove(
     request: AuthenticatedHttpRequest, organisation_id: int, membership_id: int
 ) -> HttpResponse:

@@ -24,6 +24,7 @@ from localsafety.contracts.models import (
 from localsafety.contracts.views.base import contract_view, form_page, tab_context
 from localsafety.core.access import get_object_for_user, require
 from localsafety.core.http import AuthenticatedHttpRequest
+from localsafety.organisations.two_factor import require_recent_second_factor
 
 
 def _seatable_body_ids(request: HttpRequest, bodies: list[GovernanceBody]) -> set[int]:
@@ -34,6 +35,12 @@ def _seatable_body_ids(request: HttpRequest, bodies: list[GovernanceBody]) -> se
         for body in bodies
         if body.contract_id is not None and scope.can_seat_body(body.contract_id, body.kind)
     }
+
+
+def _back_to_governance(request: HttpRequest) -> str:
+    """Where a committee seat change sends its author back after confirming a code."""
+    contract_id = request.resolver_match.kwargs["contract_id"] if request.resolver_match else 0
+    return reverse("contracts:governance", args=[contract_id])
 
 
 @contract_view("page")
@@ -61,6 +68,7 @@ def governance(request: HttpRequest, contract: Contract) -> HttpResponse:
 @login_required
 @require_POST
 @contract_view("record")
+@require_recent_second_factor(return_to=_back_to_governance)
 def body_member_add(request: AuthenticatedHttpRequest, contract: Contract) -> HttpResponse:
     seatable = _seatable_body_ids(request, list(contract.bodies.all()))
     require(bool(seatable), _("You may not change the members of this contract's bodies."))
@@ -83,6 +91,7 @@ def body_member_add(request: AuthenticatedHttpRequest, contract: Contract) -> Ht
 @login_required
 @require_POST
 @contract_view("record")
+@require_recent_second_factor(return_to=_back_to_governance)
 def body_member_remove(
     request: AuthenticatedHttpRequest, contract: Contract, member_id: int
 ) -> HttpResponse:
@@ -97,6 +106,7 @@ def body_member_remove(
 @login_required
 @require_POST
 @contract_view("record")
+@require_recent_second_factor(return_to=_back_to_governance)
 def chair_change(request: AuthenticatedHttpRequest, contract: Contract) -> HttpResponse:
     require(
         scope_for(request.user).can_seat_committee(contract.pk),

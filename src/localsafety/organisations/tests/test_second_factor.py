@@ -16,8 +16,9 @@ from rest_framework.authtoken.models import Token
 
 from localsafety.contracts import services as contract_services
 from localsafety.contracts.models import StageStatus
+from localsafety.organisations import services as organisation_services
 from localsafety.organisations.middleware import ACTIVITY_SESSION_KEY
-from localsafety.organisations.models import User
+from localsafety.organisations.models import Membership, User
 from localsafety.organisations.tests.two_factor_helpers import (
     LOGIN,
     TWO_FACTOR,
@@ -234,3 +235,63 @@ def test_an_active_police_session_stays_signed_in(world, client_for):
     assert client.get(page).status_code == 200  # active a minute before the limit: renewed
     assert client.session.get_expiry_age() == settings.LOCALSAFETY_PRIVILEGED_SESSION_IDLE_SECONDS
     assert client.get(page).status_code == 200
+
+
+# --- rights changes ask for a recent code too ----------------------------------------------------
+
+
+def test_rights_changes_need_a_recent_code(world, client_for):
+    """A national user whose code is old changes nothing that confers rights (organisation
+    register fields, memberships, committee seats) on the pages or through the API."""
+    national = client_for(world.national)
+    age_second_factor(national)
+    ngo = world.ngo_a
+    before_kind = ngo.kind
+    edit = reverse("organisations:edit", args=[ngo.pk])
+    response = national.post(
+        edit,
+        {
+            "version": organisation_services.organisation_version(ngo),
+            "name": ngo.name,
+            "kind": "psp",
+            "is_active": "on",
+            "reason": "test",
+        },
+    )
+    assert response.status_code == 302 and response.url.startswith(TWO_FACTOR)
+    membership = Membership.objects.get(user=world.partner_a, organisation=ngo)
+    for url in (
+        reverse("organisations:member_role", args=[ngo.pk, membership.pk]),
+        reverse("organisations:member_remove", args=[ngo.pk, membership.pk]),
+    ):
+        response = national.post(url, {f"m{membership.pk}-role": "manager"})
+        assert response.status_code == 302 and response.url.startswith(TWO_FACTOR), url
+        assert f"next=%2Forganisations%2F{ngo.pk}%2F" in response.url
+    committee = world.contract_a.bodies.get(kind="committee")
+    seats = committee.members.count()
+    add = reverse("contracts:body_member_add", args=[world.contract_a.pk])
+    response = national.post(add, {"body": committee.pk, "organisation": world.ngo_a.pk})
+    assert response.status_code == 302 and response.url.startswith(TWO_FACTOR)
+    api = national.patch(
+        f"/api/v1/organisations/{ngo.pk}/",
+        json.dumps(
+            {
+                "version": organisation_services.organisation_version(ngo),
+                "kind": "psp",
+                "reason": "test",
+            }
+        ),
+        content_type="application/json",
+    )
+    assert api.status_code == 403
+    api = national.post(
+        f"/api/v1/contracts/{world.contract_a.pk}/bodies/{committee.pk}/members/",
+        json.dumps({"organisation": world.ngo_a.pk}),
+        content_type="application/json",
+    )
+    assert api.status_code == 403
+    ngo.refresh_from_db()
+    membership.refresh_from_db()
+    assert ngo.kind == before_kind and membership.role != "manager"
+    assert Membership.objects.filter(pk=membership.pk).exists()
+    assert committee.members.count() == seats
