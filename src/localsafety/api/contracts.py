@@ -54,6 +54,7 @@ from localsafety.contracts.models import (
     Stage,
     StageKind,
 )
+from localsafety.contracts.ownership import Need
 from localsafety.core.access import get_object_for_user
 from localsafety.organisations.models import Organisation, User
 from localsafety.territory.models import Area, AreaKind
@@ -373,7 +374,10 @@ class BodyMemberAddApi(ContractApiView):
     @extend_schema(request=InputSerializer, responses={201: BodyMemberSerializer})
     def post(self, request: AuthenticatedRequest, contract: Contract, body_id: int) -> Response:
         check_recent_second_factor(request)
-        body = get_object_for_user(GovernanceBody.objects.filter(contract=contract), pk=body_id)
+        body: GovernanceBody = get_object_for_user(
+            GovernanceBody.objects.visible_to(request.user, Need.PAGE).filter(contract=contract),
+            pk=body_id,
+        )
         payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
@@ -403,8 +407,10 @@ class BodyMemberRemoveApi(ContractApiView):
     @extend_schema(request=None, responses={204: None})
     def delete(self, request: AuthenticatedRequest, contract: Contract, member_id: int) -> Response:
         check_recent_second_factor(request)
-        member = get_object_for_user(
-            BodyMember.objects.filter(body__contract=contract).select_related("body"),
+        member: BodyMember = get_object_for_user(
+            BodyMember.objects.visible_to(request.user, Need.PAGE)
+            .filter(contract=contract)
+            .select_related("body"),
             pk=member_id,
         )
         services.body_member_remove(actor=request.user, member=member)
@@ -471,7 +477,9 @@ class StageDetailApi(ContractApiView):
     @extend_schema(parameters=[STAGE_KIND_PARAMETER], responses=OutputSerializer)
     def get(self, request: Request, contract: Contract, kind: str) -> Response:
         context = {**record_context(request, contract), "user": request.user}
-        stage = get_object_for_user(Stage.objects.filter(contract=contract), kind=kind)
+        stage: Stage = get_object_for_user(
+            Stage.objects.visible_to(request.user, Need.PAGE).filter(contract=contract), kind=kind
+        )
         return Response(self.OutputSerializer(stage, context=context).data)
 
 
@@ -495,7 +503,9 @@ class StageDecideApi(ContractApiView):
         responses={201: OutputSerializer},
     )
     def post(self, request: AuthenticatedRequest, contract: Contract, kind: str) -> Response:
-        stage = get_object_for_user(Stage.objects.filter(contract=contract), kind=kind)
+        stage: Stage = get_object_for_user(
+            Stage.objects.visible_to(request.user, Need.PAGE).filter(contract=contract), kind=kind
+        )
         check_recent_second_factor(request)
         payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)

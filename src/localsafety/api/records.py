@@ -41,6 +41,7 @@ from localsafety.contracts.models import (
     Stage,
     StageKind,
 )
+from localsafety.contracts.ownership import Need
 
 
 class AttendeeSerializer(serializers.Serializer[Any]):
@@ -96,7 +97,9 @@ class MeetingListApi(ContractApiView):
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         body = lookup_for_input(
-            GovernanceBody.objects.filter(contract=contract), data["body"], "body"
+            GovernanceBody.objects.visible_to(request.user, Need.RECORD).filter(contract=contract),
+            data["body"],
+            "body",
         )
         wanted = set(data.get("attendees", []))
         attendees = list(BodyMember.objects.filter(body=body, pk__in=wanted))

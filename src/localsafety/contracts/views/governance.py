@@ -21,6 +21,7 @@ from localsafety.contracts.models import (
     Contract,
     GovernanceBody,
 )
+from localsafety.contracts.ownership import Need
 from localsafety.contracts.views.base import contract_view, form_page, tab_context
 from localsafety.core.access import get_object_for_user, require
 from localsafety.core.http import AuthenticatedHttpRequest
@@ -95,8 +96,11 @@ def body_member_add(request: AuthenticatedHttpRequest, contract: Contract) -> Ht
 def body_member_remove(
     request: AuthenticatedHttpRequest, contract: Contract, member_id: int
 ) -> HttpResponse:
-    member = get_object_for_user(
-        BodyMember.objects.filter(body__contract=contract).select_related("body"), pk=member_id
+    member: BodyMember = get_object_for_user(
+        BodyMember.objects.visible_to(request.user, Need.PAGE)
+        .filter(contract=contract)
+        .select_related("body"),
+        pk=member_id,
     )
     services.body_member_remove(actor=request.user, member=member)
     messages.success(request, _("The member was removed."))

@@ -32,6 +32,7 @@ from localsafety.contracts.models import (
     Signatory,
     StageKind,
 )
+from localsafety.contracts.ownership import Need
 from localsafety.contracts.views.base import contract_view, form_page, tab_context
 from localsafety.core.access import get_object_for_user, require
 from localsafety.core.errors import DomainError
@@ -446,7 +447,10 @@ def signatory_add(request: AuthenticatedHttpRequest, contract: Contract) -> Http
 def signatory_remove(
     request: AuthenticatedHttpRequest, contract: Contract, signatory_id: int
 ) -> HttpResponse:
-    signatory = get_object_for_user(Signatory.objects.filter(contract=contract), pk=signatory_id)
+    signatory: Signatory = get_object_for_user(
+        Signatory.objects.visible_to(request.user, Need.PAGE).filter(contract=contract),
+        pk=signatory_id,
+    )
     services.signatory_remove(actor=request.user, signatory=signatory)
     messages.success(request, _("The signatory was removed."))
     return redirect("contracts:detail", contract_id=contract.pk)

@@ -18,7 +18,9 @@ from localsafety.contracts.forms import (
 )
 from localsafety.contracts.models import (
     Contract,
+    Stage,
 )
+from localsafety.contracts.ownership import Need
 from localsafety.contracts.views.base import contract_view, form_page, tab_context
 from localsafety.core.access import get_object_for_user, require
 from localsafety.core.errors import DomainError
@@ -38,7 +40,9 @@ def stages(request: HttpRequest, contract: Contract) -> HttpResponse:
 @contract_view("page")
 @require_recent_second_factor  # a decision (POST) needs a recent code from people with 2FA
 def stage_detail(request: HttpRequest, contract: Contract, kind: str) -> HttpResponse:
-    stage = get_object_for_user(contract.stages.all(), kind=kind)
+    stage: Stage = get_object_for_user(
+        Stage.objects.visible_to(request.user, Need.PAGE).filter(contract=contract), kind=kind
+    )
     actions = services.allowed_actions(request.user, stage)
     form = StageDecisionForm(
         request.POST or None, actions=actions, initial={"version": stage.version}
@@ -95,7 +99,9 @@ def stage_detail(request: HttpRequest, contract: Contract, kind: str) -> HttpRes
 @require_POST
 @contract_view("page")
 def stage_summary(request: AuthenticatedHttpRequest, contract: Contract, kind: str) -> HttpResponse:
-    stage = get_object_for_user(contract.stages.all(), kind=kind)
+    stage: Stage = get_object_for_user(
+        Stage.objects.visible_to(request.user, Need.PAGE).filter(contract=contract), kind=kind
+    )
     return form_page(
         request,
         contract=contract,
