@@ -1,0 +1,1 @@
+"""Intervention plans: objectives, measures, indicators and resources (see issue 10)."""
