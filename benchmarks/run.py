@@ -931,6 +931,13 @@ def main() -> int:
         help="the sequential page timings (default on; BENCH_PAGES=0 or --no-pages skips them)",
     )
     parser.add_argument(
+        "--hotspots",
+        action=argparse.BooleanOptionalAction,
+        default=os.environ.get("BENCH_HOTSPOTS", "1") != "0",
+        help="the hot-spot benchmark, benchmarks/hotspots.py (default on; BENCH_HOTSPOTS=0 "
+        "or --no-hotspots skips it)",
+    )
+    parser.add_argument(
         "--reuse",
         action="store_true",
         help="keep the databases of the previous run instead of generating them again",
@@ -1057,6 +1064,14 @@ def main() -> int:
         encoding="utf-8",
     )
     print(f"results: {RESULTS.relative_to(REPO)}")
+    if args.hotspots:
+        # Its own process: no Django, and its memory (5 M incidents) is returned at exit.
+        print(flush=True)
+        hotspots = subprocess.run(
+            [sys.executable, str(REPO / "benchmarks" / "hotspots.py")], cwd=REPO, check=False
+        )
+        if hotspots.returncode != 0:
+            print(f"note: the hot-spot benchmark failed ({hotspots.returncode})")
     return 0
 
 
