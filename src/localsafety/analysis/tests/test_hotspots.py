@@ -195,14 +195,16 @@ def _assert_statistically_equivalent(ours: np.ndarray, theirs: np.ndarray, draws
     Each is (count + 1) / (P + 1) with count ~ Binomial(P, p) (the smaller tail), so the
     difference of the two has sd ~ sqrt(2 p (1 - p) / P); 1 / (P + 1) is added for the
     discreteness near 0. 5 sd two-sided has probability 6e-7 per site under equivalence, so
-    over a few hundred sites a real difference, not chance, is what fails. Across sites the
-    mean difference of an unbiased pair shrinks as 1 / sqrt(n): held to 4 of its sd.
+    over a few hundred sites a real difference, not chance, is what fails.
+    Across sites the mean difference must also be small, but not shrinking as 1 / sqrt(n):
+    both implementations share one set of draws among all sites (esda's design), so sites
+    of equal cardinality are tested against nearly the same reference sample and their
+    errors move together. The mean difference is held to 4 of the per-site sd's mean.
     """
     p = (ours + theirs) / 2
     sd = np.sqrt(2 * p * (1 - p) / draws) + 1 / (draws + 1)
     assert np.all(np.abs(ours - theirs) <= 5 * sd)
-    mean_sd = np.sqrt(np.mean(sd**2) / len(p))
-    assert abs(float(np.mean(ours - theirs))) <= 4 * mean_sd
+    assert abs(float(np.mean(ours - theirs))) <= 4 * float(np.mean(sd))
 
 
 def test_gi_star_pseudo_p_is_statistically_equivalent_to_esda() -> None:
