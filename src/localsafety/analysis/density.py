@@ -86,8 +86,8 @@ def kernel_density(
     xmin, ymin, xmax, ymax = bounds
     nx = max(1, int(np.ceil((xmax - xmin) / cell_size)))
     ny = max(1, int(np.ceil((ymax - ymin) / cell_size)))
-    x_centres: FloatArray = xmin + (np.arange(nx) + 0.5) * cell_size
-    y_centres: FloatArray = ymin + (np.arange(ny) + 0.5) * cell_size
+    x_centres = np.asarray(xmin + (np.arange(nx) + 0.5) * cell_size, dtype=np.float64)
+    y_centres = np.asarray(ymin + (np.arange(ny) + 0.5) * cell_size, dtype=np.float64)
 
     # Each point touches only the cells in a square window of +-reach cells around it.
     reach = int(np.ceil(bandwidth / cell_size)) + 1

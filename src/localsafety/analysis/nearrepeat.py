@@ -146,7 +146,7 @@ def knox_test(
         done += count
     expected = total / permutations if permutations else np.full((rows, cols), np.nan)
     ratio = np.divide(observed, expected, out=np.full((rows, cols), np.nan), where=expected > 0)
-    p_value: FloatArray = (at_least + 1.0) / (permutations + 1.0)
+    p_value = np.asarray((at_least + 1.0) / (permutations + 1.0), dtype=np.float64)
     return KnoxTable(d_edges, t_edges, observed, expected, ratio, p_value, permutations)
 
 
