@@ -17,6 +17,9 @@ The target: 0 errors, 0 lost writes, throughput >= 70 % of cores / single-client
 the server actually used is printed beside it (CPU time of gunicorn's processes: a shared
 machine gives it fewer cores than it has), with the server's CPU time per request.
 
+Last, the hot-spot benchmark (``benchmarks/hotspots.py`` in its own process; ``--no-hotspots``
+or ``BENCH_HOTSPOTS=0`` skips it): Getis-Ord Gi* on H3 cells, ours beside esda's.
+
 Only the standard library and locust talk HTTP, and only to the 127.0.0.1 server started
 here. PostgreSQL comes from ``PG_BENCH_URL`` (default below); when it cannot be reached the
 PostgreSQL run is skipped with a note. ``--probe``, ``--load-plan`` and ``--verify-writes``
