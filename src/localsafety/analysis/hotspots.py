@@ -284,6 +284,22 @@ def benjamini_hochberg(p_values: ArrayLike, alpha: float = 0.05) -> FalseDiscove
     return FalseDiscovery(q, rejected, threshold)
 
 
+def hot_and_cold_spots(
+    result: GiStar, alpha: float = 0.05, *, use_permutations: bool = False
+) -> NDArray[np.int8]:
+    """+1 (hot spot), -1 (cold spot) or 0 per site: significant after Benjamini-Hochberg at
+    ``alpha`` on the analytic two-sided p-values (or on ``2 * p_sim``, capped at 1, the
+    two-sided reading of the pseudo p-values), in the direction of ``z``."""
+    if use_permutations:
+        if result.p_sim is None:
+            raise ValueError("no permutations were run")
+        p = np.minimum(2 * result.p_sim, 1.0)
+    else:
+        p = result.p_value
+    significant = benjamini_hochberg(p, alpha).rejected
+    return (np.sign(result.z) * significant).astype(np.int8)
+
+
 # --- conditional randomisation ------------------------------------------------------------
 
 

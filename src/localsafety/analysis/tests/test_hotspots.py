@@ -21,6 +21,7 @@ from localsafety.analysis.hotspots import (
     _without_diagonal,
     benjamini_hochberg,
     getis_ord_gi_star,
+    hot_and_cold_spots,
     local_moran,
 )
 from localsafety.analysis.weights import h3_kring_weights
@@ -110,6 +111,19 @@ def test_row_standardised_gi_star_z_equals_the_binary_z_and_esda_binary() -> Non
     row = getis_ord_gi_star(y, h3_kring_weights(cells, 1, include_self=True, transform="row"))
     np.testing.assert_allclose(row.z, binary.z, atol=1e-9)
     np.testing.assert_allclose(row.z, _esda_gi_star(y, cells, permutations=0).Zs, atol=1e-9)
+
+
+def test_hot_and_cold_spots_are_the_fdr_survivors_in_the_direction_of_z() -> None:
+    cells, y = _grid(15)
+    y[:40] = 0  # a cold corner
+    result = getis_ord_gi_star(y, h3_kring_weights(cells, 1, include_self=True), permutations=99)
+    labels = hot_and_cold_spots(result, 0.05)
+    rejected = stats.false_discovery_control(result.p_value) <= 0.05
+    np.testing.assert_array_equal(labels != 0, rejected)
+    assert np.all(labels[labels != 0] == np.sign(result.z[labels != 0]))
+    assert (labels == 1).any()
+    by_permutation = hot_and_cold_spots(result, 0.05, use_permutations=True)
+    assert set(np.unique(by_permutation)) <= {-1, 0, 1}
 
 
 def test_gi_star_needs_the_self_weight_and_non_negative_values() -> None:
