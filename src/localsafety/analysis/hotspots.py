@@ -49,6 +49,8 @@ class GiStar:
     ``p_value`` is the two-sided normal p-value of ``z``; ``p_sim`` the pseudo p-value from
     conditional permutations (None without permutations), one-tailed in the direction of the
     observed statistic as in esda and GeoDa: ``(min(#sim >= obs, #sim < obs) + 1) / (P + 1)``.
+    A site with no neighbour among the sites has nothing to permute: ``p_sim = 1`` (esda
+    reports ``1 / (P + 1)`` for such islands).
     """
 
     statistic: FloatArray
