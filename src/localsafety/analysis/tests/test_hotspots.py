@@ -358,3 +358,13 @@ def test_benjamini_hochberg_refuses_what_is_not_a_p_value() -> None:
         benjamini_hochberg([0.1, 1.2])
     with pytest.raises(ValueError):
         benjamini_hochberg([0.1, float("nan")])
+
+
+def test_a_cell_without_neighbours_has_nothing_to_permute() -> None:
+    cells, y = _grid(16, radius=4, keep=1.0)
+    far = h3.latlng_to_cell(41.15, -8.61, 9)  # Porto: no neighbour among Lisbon's cells
+    cells, y = [*cells, far], np.append(y, 30.0)
+    ours = getis_ord_gi_star(y, h3_kring_weights(cells, 1, include_self=True), permutations=99)
+    theirs = _esda_gi_star(y, cells, permutations=99, seed=1, n_jobs=1)
+    assert ours.p_sim is not None and ours.p_sim[-1] == 1.0
+    assert theirs.p_sim[-1] == pytest.approx(1 / 100)  # esda's reading of an island
