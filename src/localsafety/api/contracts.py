@@ -491,7 +491,31 @@ class StageDecideApi(ContractApiView):
             choices=[c for c in DecisionAction.choices if c[0] != DecisionAction.START]
         )
         version = VersionField(help_text="The stage version you read; a stale one gives 409.")
-        comment = serializers.CharField(allow_blank=True, required=False, default="")
+        comment = serializers.CharField(
+            allow_blank=True,
+            required=False,
+            default="",
+            help_text="Why: required to return (the committee a submitted deliverable, the "
+            "Interministerial Commission an approved plan) or to reopen.",
+        )
+        summary = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            help_text="With submit only: the deliverable's summary, saved with the submission. "
+            "A stage is never submitted with an empty summary.",
+        )
+        confirm = serializers.BooleanField(
+            required=False,
+            default=False,
+            help_text="Required (true) to reopen an approved stage, as the page asks twice.",
+        )
+
+        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+            if attrs["action"] == DecisionAction.REOPEN and not attrs.get("confirm"):
+                raise serializers.ValidationError(
+                    {"confirm": [_("Reopening an approved stage must be confirmed.")]}
+                )
+            return attrs
 
     class OutputSerializer(serializers.Serializer[Any]):
         decision = StageDecisionSerializer()
@@ -516,6 +540,7 @@ class StageDecideApi(ContractApiView):
             action=data["action"],
             expected_version=data["version"],
             comment=data.get("comment", ""),
+            summary=data.get("summary"),
         )
         stage.refresh_from_db()
         return Response(
