@@ -14,9 +14,7 @@ from localsafety.devdata.demo_facts import LISBON_DAY
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_db")]
 
 
-def test_the_lisbon_diagnosis_waits_for_the_mayor_with_its_deliverable_written(
-    tmp_path, settings
-):
+def test_the_lisbon_diagnosis_waits_for_the_mayor_with_its_deliverable_written(tmp_path, settings):
     settings.LANGUAGE_CODE = "en"
     with override_settings(LOCALSAFETY_REFERENCE_DIR=tmp_path / "missing"):
         load_demo()
