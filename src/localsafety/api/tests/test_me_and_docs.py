@@ -21,7 +21,8 @@ def test_me_describes_the_callers_scope(world, api_for, token_for):
         assert body["is_national"] is False and body["requires_two_factor"] is False
         assert [c["id"] for c in body["contracts"]] == [world.contract_a.pk]
         contract = body["contracts"][0]
-        assert contract["can_contribute"] is True and contract["can_submit_stage"] is True
+        # Her own items, not the stage deliverables (the lead organisation's; issue 8).
+        assert contract["can_contribute"] is True and contract["can_submit_stage"] is False
         assert contract["can_decide_stage"] is False and contract["can_manage"] is False
     mayor = api_for(world.mayor_a).get(reverse("api:me")).json()
     assert [(s["body_kind"], s["role"], s["contract"]) for s in mayor["seats"]] == [
