@@ -177,7 +177,7 @@ def waiting_for(user: Any) -> tuple[list[Waiting], int]:
             submitted_at=_latest(submissions, "decided_at"),
         )
         # Nobody judges what they submitted (``stage_decide``): not listed for them either.
-        .exclude(submitter_id=user.pk)
+        .filter(Q(submitter_id__isnull=True) | ~Q(submitter_id=user.pk))
         .select_related("contract", "contract__municipality")
         .only(
             "pk",
