@@ -403,6 +403,55 @@ class BodyMemberAddApi(ContractApiView):
         return Response(BodyMemberSerializer(member, context=context).data, status=201)
 
 
+class CommitteeChairApi(ContractApiView):
+    """Name the Coordinating Committee's chair: its chair or national users, audited; never
+    the lead organisation, and never oneself (the page's rule, ``committee_chair_change``)."""
+
+    parser_classes = [JSONParser]
+
+    class InputSerializer(serializers.Serializer[Any]):
+        organisation = IdField(help_text="The organisation the new chair sits for.")
+        person = IdField(
+            required=False,
+            allow_null=True,
+            help_text="A user who belongs to the organisation; or give person_name.",
+        )
+        person_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+
+    @extend_schema(request=InputSerializer, responses={200: BodyMemberSerializer})
+    def post(self, request: AuthenticatedRequest, contract: Contract) -> Response:
+        check_recent_second_factor(request)
+        if not scope_for(request.user).can_seat_committee(contract.pk):
+            raise exceptions.PermissionDenied(
+                _(
+                    "Only the chair of the Coordinating Committee or a national user changes "
+                    "its chair."
+                )
+            )
+        payload = self.InputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        organisation = lookup_for_input(
+            Organisation.objects.visible_to(request.user), data["organisation"], "organisation"
+        )
+        person = None
+        if data.get("person"):
+            person = lookup_for_input(
+                User.objects.filter(memberships__organisation=organisation),
+                data["person"],
+                "person",
+            )
+        chair = services.committee_chair_change(
+            actor=request.user,
+            contract=contract,
+            organisation=organisation,
+            person=person,
+            person_name=data.get("person_name", ""),
+        )
+        context = record_context(request, contract)
+        return Response(BodyMemberSerializer(chair, context=context).data)
+
+
 class BodyMemberRemoveApi(ContractApiView):
     @extend_schema(request=None, responses={204: None})
     def delete(self, request: AuthenticatedRequest, contract: Contract, member_id: int) -> Response:

@@ -46,6 +46,7 @@ def test_schema_validates_and_lists_every_endpoint():
         "/api/v1/contracts/{contract_id}/",
         "/api/v1/contracts/{contract_id}/bodies/",
         "/api/v1/contracts/{contract_id}/bodies/{body_id}/members/",
+        "/api/v1/contracts/{contract_id}/committee/chair/",
         "/api/v1/contracts/{contract_id}/members/{member_id}/",
         "/api/v1/contracts/{contract_id}/stages/",
         "/api/v1/contracts/{contract_id}/stages/{kind}/",

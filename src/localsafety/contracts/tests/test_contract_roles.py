@@ -399,3 +399,37 @@ def test_the_chair_removes_the_commander_audited_and_the_history_says_so(
         e for e in entries if e["object_type"] == "bodymember" and e["action"] == "deleted"
     )
     assert removed["who"] == "Mário Lisboa" and "Comandante Costa" in removed["object_label"]
+
+
+def test_the_committee_chair_changes_through_the_api_by_the_chair_only_audited(world, client_for):
+    committee = world.contract_a.bodies.get(kind=BodyKind.COMMITTEE)
+    url = reverse("api:committee-chair", args=[world.contract_a.pk])
+    to_commander = {"organisation": world.psp.pk, "person": world.commander_a.pk}
+    refused = client_for(world.coordinator_a).post(
+        url, to_commander, content_type="application/json"
+    )
+    assert refused.status_code == 403
+    assert client_for(world.partner_b).post(url, to_commander).status_code == 404
+    himself = client_for(world.mayor_a).post(
+        url,
+        {"organisation": world.town_a.pk, "person": world.mayor_a.pk},
+        content_type="application/json",
+    )
+    assert himself.status_code == 403
+    assert committee.members.get(role="chair").person == world.mayor_a
+    named = client_for(world.mayor_a).post(url, to_commander, content_type="application/json")
+    assert named.status_code == 200, named.json()
+    assert named.json()["role"] == "chair" and named.json()["person"] == world.commander_a.pk
+    chair = committee.members.get(role="chair")
+    assert chair.person == world.commander_a
+    record = chair.history.latest()
+    assert record.history_user == world.mayor_a
+    assert record.history_change_reason == "named chair (committee) by the committee's chair"
+    # A national user may name the next one.
+    back = client_for(world.national).post(
+        url,
+        {"organisation": world.town_a.pk, "person": world.mayor_a.pk},
+        content_type="application/json",
+    )
+    assert back.status_code == 200
+    assert committee.members.get(role="chair").person == world.mayor_a
