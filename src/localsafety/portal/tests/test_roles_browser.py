@@ -40,6 +40,17 @@ def _fits_the_phone(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
+def _serious_violations(page) -> list:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        violation
+        for violation in results.response["violations"]
+        if violation.get("impact") in {"serious", "critical"}
+    ]
+
+
 def _record_decision(page) -> None:
     page.locator("main form button[type=submit]", has_text="Registar a decisão").click()
     page.wait_for_load_state()
@@ -92,6 +103,7 @@ def test_the_decision_is_chosen_and_reopening_is_confirmed(page, live_server, wo
     assert page.locator("input[name=action]").count() == 2
     assert page.locator("input[name=action]:checked").count() == 0  # nothing pre-selected
     assert page.locator("fieldset legend", has_text="Decisão").count() == 1
+    assert _serious_violations(page) == []
     _record_decision(page)  # without choosing: the browser or the server refuses
     stage.refresh_from_db()
     assert stage.status == StageStatus.SUBMITTED
@@ -109,6 +121,7 @@ def test_the_decision_is_chosen_and_reopening_is_confirmed(page, live_server, wo
     stage.refresh_from_db()
     assert stage.status == StageStatus.APPROVED
     assert _fits_the_phone(page)
+    assert _serious_violations(page) == []
     page.locator("a", has_text="Não, manter como está").click()
     page.wait_for_load_state()
     assert page.locator("#stage-status").inner_text() == "Aprovada pela Comissão Coordenadora"
