@@ -192,6 +192,10 @@ def test_the_decision_form_preselects_nothing_and_requires_a_choice(world, clien
     assert "<select" not in html.split('id="decide-heading"')[1].split("</section>")[0]
     response = client.post(_stage_url(world), {"version": stage.version, "comment": ""})
     assert response.status_code == 400
+    html = response.content.decode()
+    # The error summary links to the first choice, which exists; the group names its error.
+    assert 'href="#id_action_0"' in html and 'id="id_action_0"' in html
+    assert 'aria-describedby="id_action_error"' in html and 'id="id_action_error"' in html
     stage.refresh_from_db()
     assert stage.status == StageStatus.SUBMITTED
 
