@@ -153,7 +153,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "portal:overview"
+LOGIN_REDIRECT_URL = "portal:home"  # a person's own work; the overview is one click away
 LOGOUT_REDIRECT_URL = "portal:overview"
 
 # django-axes: lock an account/address pair after repeated failures.

@@ -403,6 +403,55 @@ class BodyMemberAddApi(ContractApiView):
         return Response(BodyMemberSerializer(member, context=context).data, status=201)
 
 
+class CommitteeChairApi(ContractApiView):
+    """Name the Coordinating Committee's chair: its chair or national users, audited; never
+    the lead organisation, and never oneself (the page's rule, ``committee_chair_change``)."""
+
+    parser_classes = [JSONParser]
+
+    class InputSerializer(serializers.Serializer[Any]):
+        organisation = IdField(help_text="The organisation the new chair sits for.")
+        person = IdField(
+            required=False,
+            allow_null=True,
+            help_text="A user who belongs to the organisation; or give person_name.",
+        )
+        person_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+
+    @extend_schema(request=InputSerializer, responses={200: BodyMemberSerializer})
+    def post(self, request: AuthenticatedRequest, contract: Contract) -> Response:
+        check_recent_second_factor(request)
+        if not scope_for(request.user).can_seat_committee(contract.pk):
+            raise exceptions.PermissionDenied(
+                _(
+                    "Only the chair of the Coordinating Committee or a national user changes "
+                    "its chair."
+                )
+            )
+        payload = self.InputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        organisation = lookup_for_input(
+            Organisation.objects.visible_to(request.user), data["organisation"], "organisation"
+        )
+        person = None
+        if data.get("person"):
+            person = lookup_for_input(
+                User.objects.filter(memberships__organisation=organisation),
+                data["person"],
+                "person",
+            )
+        chair = services.committee_chair_change(
+            actor=request.user,
+            contract=contract,
+            organisation=organisation,
+            person=person,
+            person_name=data.get("person_name", ""),
+        )
+        context = record_context(request, contract)
+        return Response(BodyMemberSerializer(chair, context=context).data)
+
+
 class BodyMemberRemoveApi(ContractApiView):
     @extend_schema(request=None, responses={204: None})
     def delete(self, request: AuthenticatedRequest, contract: Contract, member_id: int) -> Response:
@@ -491,7 +540,31 @@ class StageDecideApi(ContractApiView):
             choices=[c for c in DecisionAction.choices if c[0] != DecisionAction.START]
         )
         version = VersionField(help_text="The stage version you read; a stale one gives 409.")
-        comment = serializers.CharField(allow_blank=True, required=False, default="")
+        comment = serializers.CharField(
+            allow_blank=True,
+            required=False,
+            default="",
+            help_text="Why: required to return (the committee a submitted deliverable, the "
+            "Interministerial Commission an approved plan) or to reopen.",
+        )
+        summary = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            help_text="With submit only: the deliverable's summary, saved with the submission. "
+            "A stage is never submitted with an empty summary.",
+        )
+        confirm = serializers.BooleanField(
+            required=False,
+            default=False,
+            help_text="Required (true) to reopen an approved stage, as the page asks twice.",
+        )
+
+        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+            if attrs["action"] == DecisionAction.REOPEN and not attrs.get("confirm"):
+                raise serializers.ValidationError(
+                    {"confirm": [_("Reopening an approved stage must be confirmed.")]}
+                )
+            return attrs
 
     class OutputSerializer(serializers.Serializer[Any]):
         decision = StageDecisionSerializer()
@@ -516,6 +589,7 @@ class StageDecideApi(ContractApiView):
             action=data["action"],
             expected_version=data["version"],
             comment=data.get("comment", ""),
+            summary=data.get("summary"),
         )
         stage.refresh_from_db()
         return Response(

@@ -35,6 +35,11 @@ urlpatterns = [
         name="body-member-add",
     ),
     path(
+        "contracts/<int:contract_id>/committee/chair/",
+        contracts.CommitteeChairApi.as_view(),
+        name="committee-chair",
+    ),
+    path(
         "contracts/<int:contract_id>/members/<int:member_id>/",
         contracts.BodyMemberRemoveApi.as_view(),
         name="body-member-remove",

@@ -60,7 +60,10 @@ class UserScope:
         return self.is_superuser or contract_id in self.lead_contract_ids
 
     def can_submit_stage(self, contract_id: int) -> bool:
-        return contract_id in self.core_contract_ids or contract_id in self.lead_contract_ids
+        """A stage's deliverable is the whole contract's: the lead organisation writes and
+        submits it. Partners (the Operational Core's other members) write only their own
+        organisation's items (meetings, documents): ``can_contribute``."""
+        return contract_id in self.lead_contract_ids
 
     def can_decide_stage(self, contract_id: int) -> bool:
         return contract_id in self.committee_contract_ids

@@ -258,8 +258,29 @@ class ChairForm(_PersonInOrganisationForm):
         return data
 
 
+class ChoiceRadios(forms.RadioSelect):
+    """Radio buttons whose field links (error summary) to its first option."""
+
+    def id_for_label(self, id_: str, index: str | None = None) -> str:
+        return super().id_for_label(id_, index or "0")
+
+
+#: What each decision does, as the person choosing it reads it (the trail says what was done).
+DECISION_CHOICES = {
+    DecisionAction.SUBMIT: _("Submit the deliverable for approval"),
+    DecisionAction.APPROVE: _("Approve"),
+    DecisionAction.RETURN: _("Return with comments"),
+    DecisionAction.ENDORSE: _("Endorse nationally"),
+    DecisionAction.REOPEN: _("Reopen (back to preparation)"),
+}
+NATIONAL_RETURN_CHOICE = _("Return the plan to the contract with reasons")
+
+
 class StageDecisionForm(forms.Form):
-    action = forms.ChoiceField(label=_("Decision"), choices=DecisionAction.choices)
+    """The decision is chosen, never pre-selected: a decision taken by leaving the first
+    option as it was is not a decision."""
+
+    action = forms.ChoiceField(label=_("Decision"), choices=(), widget=ChoiceRadios)
     comment = forms.CharField(
         label=_("Comment or reason"),
         required=False,
@@ -267,11 +288,18 @@ class StageDecisionForm(forms.Form):
         help_text=_("Required when returning or reopening a stage."),
     )
     version = VersionField()
+    #: A reopening is confirmed on a second page (``contracts/stage_confirm.html``).
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, actions: list[str], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, actions: list[str], national_return: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        labels = dict(DECISION_CHOICES)
+        if national_return:
+            labels[DecisionAction.RETURN] = NATIONAL_RETURN_CHOICE
         _choice_field(self, "action").choices = [
-            c for c in DecisionAction.choices if c[0] in actions
+            (action, labels[action]) for action in labels if action in actions
         ]
 
     def clean(self) -> dict[str, Any]:
@@ -282,6 +310,15 @@ class StageDecisionForm(forms.Form):
         ):
             self.add_error("comment", _("Say why: a reason is required."))
         return data
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """A valid reopening not yet confirmed: undoing an approval is asked twice."""
+        return (
+            self.is_valid()
+            and self.cleaned_data["action"] == DecisionAction.REOPEN
+            and not self.cleaned_data.get("confirmed")
+        )
 
 
 class StageSummaryForm(forms.Form):

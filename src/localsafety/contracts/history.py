@@ -319,3 +319,82 @@ def _display(field: Any, value: Any, name_of: Callable[[type[Model], Any], str])
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     return str(value)
+
+
+# --- the newest changes across a person's contracts (their home page) ---------------------
+
+
+def _recent_label(model: type[Model], record: Any) -> str:
+    """What changed, as a reader names it (no diff: the contract's history tab has those)."""
+    if model is Contract:
+        return str(record.title)
+    if model is GovernanceBody:
+        return str(BodyKind(record.kind).label)
+    if model is BodyMember:
+        who = str(record.person) if record.person_id else record.person_name
+        name = record.organisation.short_name or record.organisation.name
+        return f"{who} ({name})" if who else str(name)
+    if model is Signatory:
+        return str(record.organisation.name)
+    if model is Stage:
+        return f"{record.get_kind_display()}: {record.get_status_display()}"
+    if model is Meeting:
+        return f"{BodyKind(record.body.kind).label} {record.held_on:%Y-%m-%d}"
+    return str(getattr(record, "title", "") or record.pk)
+
+
+_RECENT_RELATED: dict[type[Model], tuple[str, ...]] = {
+    BodyMember: ("organisation", "person"),
+    Signatory: ("organisation",),
+    Meeting: ("body",),
+}
+
+
+def recent_changes(user: Any, contracts: dict[int, str], limit: int = 10) -> list[dict[str, Any]]:
+    """The newest ``limit`` changes to the given contracts (id -> title) and their records,
+    newest first: one query per kind of record, whatever the number of contracts.
+
+    Only contracts whose record ``user`` reads are looked at. Each entry: ``when``, ``who``,
+    ``contract_id``, ``contract_title``, ``object_type_label``, ``object_label``, ``action``
+    (created / changed / deleted) and ``action_label``.
+    """
+    scope = scope_for(user)
+    ids = [pk for pk in contracts if scope.can_read_contract(pk)]
+    if not ids:
+        return []
+    found: list[tuple[type[Model], Any]] = []
+    models: list[type[Model]] = [
+        Contract,
+        GovernanceBody,
+        BodyMember,
+        Signatory,
+        Stage,
+        Meeting,
+        Document,
+    ]
+    for model in models:
+        key = "id__in" if model is Contract else "contract_id__in"
+        records = (
+            _history_qs(model)
+            .filter(**{key: ids})
+            .select_related("history_user", *_RECENT_RELATED.get(model, ()))
+            .order_by("-history_date", "-history_id")[:limit]
+        )
+        found.extend((model, record) for record in records)
+    found.sort(key=lambda item: (item[1].history_date, item[1].history_id), reverse=True)
+    entries = []
+    for source, record in found[:limit]:
+        contract_id = record.id if source is Contract else record.contract_id
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": str(record.history_user) if record.history_user is not None else None,
+                "contract_id": contract_id,
+                "contract_title": contracts.get(contract_id, ""),
+                "object_type_label": str(source._meta.verbose_name),
+                "object_label": _recent_label(source, record),
+                "action": ACTION_CODES.get(record.history_type, record.history_type),
+                "action_label": str(ACTION_LABELS.get(record.history_type, record.history_type)),
+            }
+        )
+    return entries

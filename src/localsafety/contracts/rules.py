@@ -37,6 +37,12 @@ def submits_stages(user: Any, contract: Any) -> bool:
 
 
 @rules.predicate
+def changes_the_committee(user: Any, contract: Any) -> bool:
+    """Seats on the Coordinating Committee and its chair: the chair or national users."""
+    return contract is not None and scope_for(user).can_seat_committee(contract.pk)
+
+
+@rules.predicate
 def sits_on_the_national_commission(user: Any) -> bool:
     return scope_for(user).is_national
 
@@ -62,6 +68,7 @@ rules.add_perm("contracts.read_contract", reads_contract)
 rules.add_perm("contracts.manage_contract", manages_contract)
 rules.add_perm("contracts.decide_stage", decides_stages)
 rules.add_perm("contracts.submit_stage", submits_stages)
+rules.add_perm("contracts.change_committee", changes_the_committee)
 rules.add_perm("organisations.view_members", reads_a_contract_of)
 rules.add_rule(IS_NATIONAL_RULE, sits_on_the_national_commission)
 # The territory asks these about a contract's zones (it may not import contracts).

@@ -318,10 +318,30 @@ def _demo_contract(
     return contract
 
 
+#: The deliverables the demo's coordinators write before submitting (synthetic).
+DELIVERABLES: dict[str, str] = {
+    StageKind.DIAGNOSIS: (
+        "Diagnóstico local de segurança: criminalidade participada 2013-2015, perfil "
+        "socioeconómico, sentimento de insegurança (inquérito) e marchas exploratórias nos "
+        "bairros do contrato. Conclui pelas prioridades dos quatro eixos."
+    ),
+    StageKind.PLAN: (
+        "Plano de intervenção: medidas por eixo, parceiros responsáveis, recursos e "
+        "cronograma, com indicadores de realização e de resultado."
+    ),
+}
+
+
 def _decide(contract: Contract, kind: str, action: str, actor: User, comment: str = "") -> None:
     stage = contract.stages.get(kind=kind)
     services.stage_decide(
-        actor=actor, stage=stage, action=action, expected_version=stage.version, comment=comment
+        actor=actor,
+        stage=stage,
+        action=action,
+        expected_version=stage.version,
+        comment=comment,
+        # A deliverable is submitted written (never empty), by the lead organisation.
+        summary=DELIVERABLES.get(kind, "") if action == DecisionAction.SUBMIT else None,
     )
 
 
@@ -341,11 +361,12 @@ def _demo_progress() -> None:
             continue
         bucket = int(code) % 4
         if code == "1106":
-            _decide(contract, StageKind.DIAGNOSIS, DecisionAction.SUBMIT, partner)
+            # Lisbon's diagnosis is written and waits for the mayor (the committee's chair).
+            _decide(contract, StageKind.DIAGNOSIS, DecisionAction.SUBMIT, coordinator)
             continue
         if bucket == 0:
             continue
-        _decide(contract, StageKind.DIAGNOSIS, DecisionAction.SUBMIT, partner)
+        _decide(contract, StageKind.DIAGNOSIS, DecisionAction.SUBMIT, coordinator)
         _decide(
             contract,
             StageKind.DIAGNOSIS,

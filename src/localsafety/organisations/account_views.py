@@ -11,7 +11,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import Resolver404, resolve, reverse, reverse_lazy
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -78,6 +78,10 @@ class LoginView(auth_views.LoginView):
 
     def get_success_url(self) -> str:
         url = super().get_success_url()
+        if url == reverse("portal:overview"):
+            # The header's link from the overview names it; signing in still leads to the
+            # person's own work (LOGIN_REDIRECT_URL), the overview one click from there.
+            url = resolve_url(settings.LOGIN_REDIRECT_URL)
         # A fresh session is never verified yet: whoever needs a code goes there first,
         # except on the way to their enrolment link (which is how they get an authenticator).
         if requires_two_factor(self.request.user) and not _is_enrolment_link(url):

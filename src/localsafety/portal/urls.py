@@ -6,6 +6,7 @@ from localsafety.portal import views
 app_name = "portal"
 urlpatterns = [
     path("", contract_list, name="overview"),
+    path("home/", views.home, name="home"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("about-data/", views.about_data, name="about_data"),
     path("healthz/", views.healthz, name="healthz"),

@@ -1,16 +1,29 @@
-"""Public pages: accessibility statement, what the data is, and a health check."""
+"""A person's home page, and the public pages: accessibility statement, what the data is, and
+a health check."""
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from localsafety.contracts import worklist
 from localsafety.contracts.models import Contract
 from localsafety.contracts.ownership import Need
+from localsafety.core.http import AuthenticatedHttpRequest
 from localsafety.organisations.models import Organisation
 from localsafety.territory.models import Area
+
+
+@login_required
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Where a person lands after signing in: their own contracts and work, not the national
+    list (which stays one click away; anonymous visitors land on it)."""
+    return render(
+        request, "portal/home.html", {"home": worklist.home_for(request.user), "nav": "home"}
+    )
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:

@@ -6,7 +6,8 @@ Like healthchecks' alice/bob/charlie: every access test speaks of the same peopl
 - ``mayor_a``: chairs contract A's Coordinating Committee (reads, approves); municipality A.
 - ``coordinator_a``: municipality A safety coordinator, manager of the lead organisation.
 - ``commander_a``: PSP commander on A's committee (reads, approves; cannot edit the record).
-- ``partner_a``: NGO A staff; NGO A sits on A's Operational Core (reads, submits, own items).
+- ``partner_a``: NGO A staff; NGO A sits on A's Operational Core (reads; writes its own items,
+  not the stage deliverables, which are the lead organisation's).
 - ``mayor_b``, ``coordinator_b``, ``partner_b``: the same for contract B.
 - ``stranger``: signed in, belongs to nothing.
 """

@@ -16,6 +16,7 @@ import inspect
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from html.parser import HTMLParser
 from typing import Any
 
@@ -111,6 +112,8 @@ class EditPage:
     field: str
     action_ends: str = ""
     values: tuple[str, str] = ("Primeira edição", "Segunda edição")
+    #: What the person picks that the page leaves unpicked (a decision is never pre-selected).
+    picks: dict[str, list[str]] = dataclass_field(default_factory=dict)
 
 
 def _contract(world: World) -> tuple[str, Callable[[], Any]]:
@@ -137,6 +140,9 @@ def _stage(world: World) -> tuple[str, Callable[[], Any]]:
 
 def _decision(world: World) -> tuple[str, Callable[[], Any]]:
     stage = world.contract_a.stages.get(kind="diagnosis")
+    services.stage_summary_update(  # a stage is never submitted with an empty deliverable
+        actor=world.coordinator_a, stage=stage, summary="Escrito", expected_version=stage.version
+    )
     url = reverse("contracts:stage", args=[world.contract_a.pk, "diagnosis"])
     return url, lambda: list(Stage.objects.get(pk=stage.pk).decisions.values_list("comment"))
 
@@ -158,8 +164,10 @@ def _zone(world: World) -> tuple[str, Callable[[], Any]]:
 EDIT_PAGES = {
     "contract": EditPage("coordinator_a", _contract, "title"),
     "meeting": EditPage("partner_a", _meeting, "agenda"),
-    "stage summary": EditPage("partner_a", _stage, "summary", action_ends="/summary/"),
-    "stage decision": EditPage("partner_a", _decision, "comment", action_ends=""),
+    "stage summary": EditPage("coordinator_a", _stage, "summary", action_ends="/summary/"),
+    "stage decision": EditPage(
+        "coordinator_a", _decision, "comment", action_ends="", picks={"action": ["submit"]}
+    ),
     "organisation": EditPage("coordinator_a", _organisation, "short_name"),
     "zone": EditPage("coordinator_a", _zone, "name"),
 }
@@ -173,6 +181,7 @@ def test_an_edit_without_its_version_is_refused_and_changes_nothing(
     url, current = page.make(world)
     client = client_for(getattr(world, page.editor))
     action, fields = read_form(client, url, action_ends=page.action_ends)
+    fields.update(page.picks)
     before = current()
     fields[page.field] = ["Sem versão"]
     for data in ({**fields, "version": [""]}, {k: v for k, v in fields.items() if k != "version"}):
@@ -190,6 +199,7 @@ def test_the_second_edit_from_the_same_old_form_is_a_conflict(
     url, current = page.make(world)
     client = client_for(getattr(world, page.editor))
     action, fields = read_form(client, url, action_ends=page.action_ends)
+    fields.update(page.picks)
     first, second = page.values
     assert client.post(action, {**fields, page.field: [first]}).status_code == 302, name
     after_first = current()

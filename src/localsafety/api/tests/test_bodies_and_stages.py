@@ -173,8 +173,10 @@ def test_stage_detail_shows_decisions_to_members_and_allowed_actions(world, publ
     assert public["decisions"] is None and public["summary"] is None
     assert public["allowed_actions"] == []
     own = api_for(world.partner_b).get(url).json()
-    assert own["allowed_actions"] == ["submit"]
+    # A partner reads the stage but the deliverable is the lead organisation's (issue 8).
+    assert own["allowed_actions"] == []
     assert [d["action"] for d in own["decisions"]] == []
+    assert api_for(world.coordinator_b).get(url).json()["allowed_actions"] == ["submit"]
     # The mayor's municipality leads the contract, so it may submit too; the nation may not.
     assert api_for(world.mayor_b).get(url).json()["allowed_actions"] == ["submit"]
     assert api_for(world.national).get(url).json()["allowed_actions"] == []
@@ -192,8 +194,10 @@ def test_stage_detail_shows_decisions_to_members_and_allowed_actions(world, publ
 def test_submit_then_mayor_approves_through_the_api(world, api_for):
     stage = _stage(world.contract_a)
     url = reverse("api:stage-decide", args=[world.contract_a.pk, "diagnosis"])
-    submitted = api_for(world.partner_a).post(
-        url, {"action": "submit", "version": stage.version}, format="json"
+    submitted = api_for(world.coordinator_a).post(
+        url,
+        {"action": "submit", "version": stage.version, "summary": "Diagnóstico escrito."},
+        format="json",
     )
     assert submitted.status_code == 201, submitted.json()
     assert submitted.json()["stage"]["status"] == "submitted"
@@ -222,7 +226,11 @@ def test_partner_cannot_approve(world, api_for, english):
     english(world.partner_a)
     stage = _stage(world.contract_a)
     services.stage_decide(
-        actor=world.partner_a, stage=stage, action="submit", expected_version=stage.version
+        actor=world.coordinator_a,
+        stage=stage,
+        action="submit",
+        expected_version=stage.version,
+        summary="Entregável escrito.",
     )
     stage.refresh_from_db()
     url = reverse("api:stage-decide", args=[world.contract_a.pk, "diagnosis"])
@@ -243,8 +251,10 @@ def test_stale_stage_version_is_409(world, api_for, english):
     english(world.mayor_a)
     stage = _stage(world.contract_a)
     url = reverse("api:stage-decide", args=[world.contract_a.pk, "diagnosis"])
-    first = api_for(world.partner_a).post(
-        url, {"action": "submit", "version": stage.version}, format="json"
+    first = api_for(world.coordinator_a).post(
+        url,
+        {"action": "submit", "version": stage.version, "summary": "Diagnóstico escrito."},
+        format="json",
     )
     assert first.status_code == 201
     stale = api_for(world.mayor_a).post(

@@ -56,7 +56,11 @@ def test_history_lists_who_changed_which_fields(world, api_for):
 def test_history_covers_stages_members_meetings_documents_and_m2m(world):
     stage = world.contract_a.stages.get(kind=StageKind.DIAGNOSIS)
     services.stage_decide(
-        actor=world.partner_a, stage=stage, action="submit", expected_version=stage.version
+        actor=world.coordinator_a,
+        stage=stage,
+        action="submit",
+        expected_version=stage.version,
+        summary="Entregável escrito.",
     )
     committee = world.contract_a.bodies.get(kind=BodyKind.COMMITTEE)
     seat = committee.members.get(person=world.commander_a)
@@ -89,7 +93,7 @@ def test_history_covers_stages_members_meetings_documents_and_m2m(world):
     submitted = next(e for e in entries if e["object_type"] == "stage" and e["action"] == "changed")
     status = next(c for c in submitted["changes"] if c["field"] == "status")
     assert status["old"] == "In preparation" and status["new"] == "Submitted for approval"
-    assert submitted["who"] == "Paula Parceira"
+    assert submitted["who"] == "Carla Coordenadora"
     removed = next(
         e for e in entries if e["object_type"] == "bodymember" and e["action"] == "deleted"
     )
@@ -136,7 +140,11 @@ def test_history_endpoint_limit_param(world, api_for):
         stage = world.contract_a.stages.get(kind=StageKind.DIAGNOSIS)
         if number % 2 == 0:
             services.stage_decide(
-                actor=world.partner_a, stage=stage, action="submit", expected_version=stage.version
+                actor=world.coordinator_a,
+                stage=stage,
+                action="submit",
+                expected_version=stage.version,
+                summary="Entregável escrito.",
             )
         else:
             services.stage_decide(

@@ -21,7 +21,8 @@ def test_me_describes_the_callers_scope(world, api_for, token_for):
         assert body["is_national"] is False and body["requires_two_factor"] is False
         assert [c["id"] for c in body["contracts"]] == [world.contract_a.pk]
         contract = body["contracts"][0]
-        assert contract["can_contribute"] is True and contract["can_submit_stage"] is True
+        # Her own items, not the stage deliverables (the lead organisation's; issue 8).
+        assert contract["can_contribute"] is True and contract["can_submit_stage"] is False
         assert contract["can_decide_stage"] is False and contract["can_manage"] is False
     mayor = api_for(world.mayor_a).get(reverse("api:me")).json()
     assert [(s["body_kind"], s["role"], s["contract"]) for s in mayor["seats"]] == [
@@ -45,6 +46,7 @@ def test_schema_validates_and_lists_every_endpoint():
         "/api/v1/contracts/{contract_id}/",
         "/api/v1/contracts/{contract_id}/bodies/",
         "/api/v1/contracts/{contract_id}/bodies/{body_id}/members/",
+        "/api/v1/contracts/{contract_id}/committee/chair/",
         "/api/v1/contracts/{contract_id}/members/{member_id}/",
         "/api/v1/contracts/{contract_id}/stages/",
         "/api/v1/contracts/{contract_id}/stages/{kind}/",

@@ -30,6 +30,8 @@ from localsafety.contracts.services.workflow import (
     EDITABLE_STATUSES,
     TRANSITIONS,
     allowed_actions,
+    latest_submission,
+    national_return,
     stage_decide,
     stage_summary_update,
 )
@@ -51,6 +53,8 @@ __all__ = [
     "meeting_create",
     "meeting_delete",
     "meeting_update",
+    "latest_submission",
+    "national_return",
     "signatory_add",
     "signatory_remove",
     "stage_decide",

@@ -33,7 +33,9 @@ TRANSITIONS: dict[str, tuple[set[str], str]] = {
         StageStatus.SUBMITTED,
     ),
     DecisionAction.APPROVE: ({StageStatus.SUBMITTED}, StageStatus.APPROVED),
-    DecisionAction.RETURN: ({StageStatus.SUBMITTED}, StageStatus.RETURNED),
+    # The committee returns a submitted deliverable; the Interministerial Commission returns
+    # an approved plan instead of endorsing it (``national_return``).
+    DecisionAction.RETURN: ({StageStatus.SUBMITTED, StageStatus.APPROVED}, StageStatus.RETURNED),
     DecisionAction.ENDORSE: ({StageStatus.APPROVED}, StageStatus.ENDORSED),
     DecisionAction.REOPEN: (
         {StageStatus.APPROVED, StageStatus.ENDORSED},
@@ -52,6 +54,12 @@ def latest_submission(stage: Stage) -> StageDecision | None:
     )
 
 
+def national_return(status: str) -> bool:
+    """A return from ``status`` is the Interministerial Commission's (an approved plan it
+    does not endorse), not the Coordinating Committee's (a submitted deliverable)."""
+    return status == StageStatus.APPROVED
+
+
 def _submitted_by(actor: Any, submission: StageDecision | None) -> bool:
     return submission is not None and submission.actor_id == actor.pk
 
@@ -66,6 +74,9 @@ def allowed_actions(actor: Any, stage: Stage) -> list[str]:
             continue
         if action == DecisionAction.SUBMIT and scope.can_submit_stage(contract_id):
             actions.append(action)
+        elif action == DecisionAction.RETURN and national_return(stage.status):
+            if stage.needs_national_endorsement and scope.can_endorse_plan():
+                actions.append(action)
         elif action in {DecisionAction.APPROVE, DecisionAction.RETURN, DecisionAction.REOPEN}:
             if scope.can_decide_stage(contract_id):
                 actions.append(action)
@@ -97,8 +108,14 @@ def stage_decide(
     scope = scope_for(actor)
     contract_id = stage.contract_id
     if action == DecisionAction.SUBMIT and not scope.can_submit_stage(contract_id):
-        raise deny(_("Only the Operational Core submits a stage's deliverable."))
-    if action in {DecisionAction.APPROVE, DecisionAction.RETURN, DecisionAction.REOPEN} and not (
+        raise deny(_("Only the contract's lead organisation submits a stage's deliverable."))
+    returns_plan = action == DecisionAction.RETURN and national_return(stage.status)
+    if returns_plan:
+        if not stage.needs_national_endorsement:
+            raise DomainError(_("An approved stage is reopened, not returned."), field="action")
+        if not scope.can_endorse_plan():
+            raise deny(_("Only the Interministerial Commission returns an approved plan."))
+    elif action in {DecisionAction.APPROVE, DecisionAction.RETURN, DecisionAction.REOPEN} and not (
         scope.can_decide_stage(contract_id)
     ):
         raise deny(
@@ -109,12 +126,16 @@ def stage_decide(
             raise deny(_("Only the Interministerial Commission endorses intervention plans."))
         if not stage.needs_national_endorsement:
             raise DomainError(_("Only the intervention plan is endorsed nationally."))
+    if summary is not None and action != DecisionAction.SUBMIT:
+        raise DomainError(_("A summary is given only with the submission."), field="summary")
     if action in {DecisionAction.RETURN, DecisionAction.REOPEN} and not comment.strip():
         raise DomainError(_("Say why: a reason is required."), field="comment")
 
     locked = Stage.objects.select_for_update().get(pk=stage.pk)
     check_version(locked, expected_version)
     sources, target = TRANSITIONS[action]
+    if action == DecisionAction.RETURN and national_return(locked.status) != returns_plan:
+        sources = set()  # the stage moved between the reading and the lock: another decider
     if locked.status not in sources:
         raise ConflictError(
             _("This stage is now “%(status)s”; that decision no longer applies. Reload the page.")
@@ -129,11 +150,19 @@ def stage_decide(
         previous = Stage.objects.filter(contract_id=contract_id, position__lt=locked.position)
         if any(not earlier.is_complete for earlier in previous):
             raise DomainError(_("The previous stage must be approved first."))
+        if not (locked.summary if summary is None else summary).strip():
+            raise DomainError(
+                _(
+                    "The deliverable is empty: write its summary (what it contains and "
+                    "concludes) before submitting it."
+                ),
+                field="summary",
+            )
     before = locked.status
     updated = Stage.objects.filter(pk=locked.pk, version=locked.version).update(
         status=target,
         version=locked.version + 1,
-        **({"summary": summary} if summary is not None else {}),
+        **({"summary": summary.strip()} if summary is not None else {}),
     )
     if updated != 1:
         raise ConflictError(_("Someone else decided on this stage first. Reload the page."))
@@ -164,9 +193,9 @@ EDITABLE_STATUSES = {StageStatus.IN_PREPARATION, StageStatus.RETURNED}
 def stage_summary_update(
     *, actor: User, stage: Stage, summary: str, expected_version: int
 ) -> Stage:
-    """The Operational Core writes the deliverable's summary while the stage is open."""
+    """The lead organisation writes the deliverable's summary while the stage is open."""
     if not scope_for(actor).can_submit_stage(stage.contract_id):
-        raise deny(_("Only the Operational Core prepares a stage's deliverable."))
+        raise deny(_("Only the contract's lead organisation writes a stage's deliverable."))
     locked = Stage.objects.select_for_update().get(pk=stage.pk)
     check_version(locked, expected_version)
     if locked.status not in EDITABLE_STATUSES:

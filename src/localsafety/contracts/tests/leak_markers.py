@@ -75,7 +75,11 @@ def contracts_marked(world) -> Marked:
     )
     stage.refresh_from_db()
     services.stage_decide(
-        actor=coordinator, stage=stage, action="submit", expected_version=stage.version
+        actor=coordinator,
+        stage=stage,
+        action="submit",
+        expected_version=stage.version,
+        summary="Entregável escrito.",
     )
     stage.refresh_from_db()
     services.stage_decide(

@@ -177,14 +177,20 @@ def test_every_service_write_moves_the_generation_by_itself(world):
     assert _moves(
         contract,
         lambda: services.stage_summary_update(
-            actor=world.partner_a, stage=stage, summary="Rascunho", expected_version=stage.version
+            actor=world.coordinator_a,
+            stage=stage,
+            summary="Rascunho",
+            expected_version=stage.version,
         ),
     )
     stage.refresh_from_db()
     assert _moves(
         contract,
         lambda: services.stage_decide(
-            actor=world.partner_a, stage=stage, action="submit", expected_version=stage.version
+            actor=world.coordinator_a,
+            stage=stage,
+            action="submit",
+            expected_version=stage.version,
         ),
     )
     meetings: list[Meeting] = []

@@ -63,7 +63,7 @@ def busy_world(world):
         )
         stage.refresh_from_db()
         services.stage_decide(
-            actor=partner, stage=stage, action="submit", expected_version=stage.version
+            actor=coordinator, stage=stage, action="submit", expected_version=stage.version
         )
     return world
 

@@ -15,7 +15,11 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 def _submit_diagnosis(world):
     stage = world.contract_a.stages.get(kind="diagnosis")
     services.stage_decide(
-        actor=world.partner_a, stage=stage, action="submit", expected_version=stage.version
+        actor=world.coordinator_a,
+        stage=stage,
+        action="submit",
+        expected_version=stage.version,
+        summary="Entregável escrito.",
     )
     stage.refresh_from_db()
     return stage
@@ -241,23 +245,27 @@ def test_contract_create_page_requires_chair(world, client_for):
     assert client_for(world.partner_a).get(url).status_code == 403
 
 
-def test_core_writes_the_deliverable_summary_until_submitted(world, client_for):
+def test_the_lead_organisation_writes_the_deliverable_summary_until_submitted(world, client_for):
     stage = world.contract_a.stages.get(kind="diagnosis")
     url = reverse("contracts:stage_summary", args=[world.contract_a.pk, "diagnosis"])
     data = {"summary": "Diagnóstico: furtos na via pública concentrados no Lumiar.", "version": 1}
     assert client_for(world.commander_a).post(url, data).status_code == 403
     assert client_for(world.partner_b).post(url, data).status_code == 404
-    assert client_for(world.partner_a).post(url, data).status_code == 302
+    # A partner (NGO A, on the Operational Core) writes its own items, not the deliverable.
+    assert client_for(world.partner_a).post(url, data).status_code == 403
+    stage.refresh_from_db()
+    assert stage.summary == "" and stage.version == 1
+    assert client_for(world.coordinator_a).post(url, data).status_code == 302
     stage.refresh_from_db()
     assert stage.summary.startswith("Diagnóstico") and stage.version == 2
     stale = client_for(world.coordinator_a).post(url, {"summary": "outro", "version": 1})
     # A conflict answers 409 since finding 13 (it was a plain 400).
     assert stale.status_code == 409 and "Someone else changed" in stale.content.decode()
     services.stage_decide(
-        actor=world.partner_a, stage=stage, action="submit", expected_version=stage.version
+        actor=world.coordinator_a, stage=stage, action="submit", expected_version=stage.version
     )
     stage.refresh_from_db()
-    locked = client_for(world.partner_a).post(url, {"summary": "x", "version": stage.version})
+    locked = client_for(world.coordinator_a).post(url, {"summary": "x", "version": stage.version})
     assert locked.status_code == 409  # the service's ConflictError, 409 as in the API since #13
     stage.refresh_from_db()
     assert stage.summary.startswith("Diagnóstico")
@@ -273,7 +281,11 @@ def test_history_tab_shows_who_when_and_before_after(world, client_for):
     )
     stage = contract.stages.get(kind="diagnosis")
     services.stage_decide(
-        actor=world.partner_a, stage=stage, action="submit", expected_version=stage.version
+        actor=world.coordinator_a,
+        stage=stage,
+        action="submit",
+        expected_version=stage.version,
+        summary="Entregável escrito.",
     )
     body = (
         client_for(world.commander_a)
@@ -283,7 +295,7 @@ def test_history_tab_shows_who_when_and_before_after(world, client_for):
     assert "<del>CLS Lisboa — Lumiar</del>" in body
     assert "<ins>CLS Lisboa — Lumiar e Santos</ins>" in body
     assert "Title" in body and "Carla Coordenadora" in body
-    assert "Paula Parceira" in body and "Submitted" in body
+    assert "Submitted for approval" in body
 
 
 def test_overview_aggregates_by_region_and_axis(world, client_for):

@@ -19,7 +19,6 @@ from localsafety.contracts.models import (
     BodyKind,
     BodyMember,
     Contract,
-    DecisionAction,
     StageKind,
     StageStatus,
 )
@@ -42,7 +41,13 @@ def _core(contract: Contract):
 
 def _submitted_by(user, contract: Contract, kind: str = StageKind.DIAGNOSIS):
     stage = contract.stages.get(kind=kind)
-    services.stage_decide(actor=user, stage=stage, action="submit", expected_version=stage.version)
+    services.stage_decide(
+        actor=user,
+        stage=stage,
+        action="submit",
+        expected_version=stage.version,
+        summary="Entregável escrito.",
+    )
     stage.refresh_from_db()
     return stage
 
@@ -102,7 +107,7 @@ def test_the_mayor_who_submitted_cannot_approve_through_the_api(world, client_fo
 def test_a_national_user_who_submitted_the_plan_cannot_endorse_it(world):
     """Endorsement judges the deliverable too: the submitter never gives it."""
     Membership.objects.create(user=world.national, organisation=world.town_a)  # may submit
-    diagnosis = _submitted_by(world.partner_a, world.contract_a)
+    diagnosis = _submitted_by(world.coordinator_a, world.contract_a)
     services.stage_decide(
         actor=world.commander_a, stage=diagnosis, action="approve", expected_version=2
     )
@@ -111,10 +116,18 @@ def test_a_national_user_who_submitted_the_plan_cannot_endorse_it(world):
         actor=world.mayor_a, stage=plan, action="approve", expected_version=plan.version
     )
     plan.refresh_from_db()
-    assert DecisionAction.ENDORSE not in services.allowed_actions(world.national, plan)
+    assert services.allowed_actions(world.national, plan) == []  # neither endorse nor return
     with pytest.raises(PermissionDenied):
         services.stage_decide(
             actor=world.national, stage=plan, action="endorse", expected_version=plan.version
+        )
+    with pytest.raises(PermissionDenied):
+        services.stage_decide(
+            actor=world.national,
+            stage=plan,
+            action="return",
+            expected_version=plan.version,
+            comment="Eu próprio",
         )
     plan.refresh_from_db()
     assert plan.status == StageStatus.APPROVED

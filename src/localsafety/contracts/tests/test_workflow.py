@@ -60,10 +60,11 @@ def test_contract_without_chair_is_refused_and_nothing_is_stored(world):
 def test_submit_then_mayor_approves_and_plan_opens(world):
     stage = _diagnosis(world.contract_a)
     services.stage_decide(
-        actor=world.partner_a,
+        actor=world.coordinator_a,
         stage=stage,
         action=DecisionAction.SUBMIT,
         expected_version=stage.version,
+        summary="Entregável escrito.",
     )
     stage.refresh_from_db()
     assert stage.status == StageStatus.SUBMITTED
@@ -83,7 +84,11 @@ def test_submit_then_mayor_approves_and_plan_opens(world):
 def test_partner_cannot_approve_and_other_mayor_cannot_approve(world):
     stage = _diagnosis(world.contract_a)
     services.stage_decide(
-        actor=world.partner_a, stage=stage, action="submit", expected_version=stage.version
+        actor=world.coordinator_a,
+        stage=stage,
+        action="submit",
+        expected_version=stage.version,
+        summary="Entregável escrito.",
     )
     stage.refresh_from_db()
     for person in (world.partner_a, world.mayor_b, world.national):
@@ -99,7 +104,11 @@ def test_partner_cannot_approve_and_other_mayor_cannot_approve(world):
 def test_a_decision_on_a_version_already_decided_is_a_conflict(world):
     stage = _diagnosis(world.contract_a)
     services.stage_decide(
-        actor=world.partner_a, stage=stage, action="submit", expected_version=stage.version
+        actor=world.coordinator_a,
+        stage=stage,
+        action="submit",
+        expected_version=stage.version,
+        summary="Entregável escrito.",
     )
     stage.refresh_from_db()
     seen = stage.version
@@ -130,7 +139,11 @@ def test_two_deciders_at_once_on_two_connections_one_wins(world):
     told someone else decided first."""
     stage = _diagnosis(world.contract_a)
     services.stage_decide(
-        actor=world.partner_a, stage=stage, action="submit", expected_version=stage.version
+        actor=world.coordinator_a,
+        stage=stage,
+        action="submit",
+        expected_version=stage.version,
+        summary="Entregável escrito.",
     )
     stage.refresh_from_db()
     seen = stage.version
@@ -173,7 +186,11 @@ def test_two_deciders_at_once_on_two_connections_one_wins(world):
 def test_return_and_reopen_need_a_reason(world):
     stage = _diagnosis(world.contract_a)
     services.stage_decide(
-        actor=world.partner_a, stage=stage, action="submit", expected_version=stage.version
+        actor=world.coordinator_a,
+        stage=stage,
+        action="submit",
+        expected_version=stage.version,
+        summary="Entregável escrito.",
     )
     stage.refresh_from_db()
     with pytest.raises(DomainError):
@@ -190,14 +207,22 @@ def test_plan_needs_national_endorsement(world):
     contract = world.contract_a
     diagnosis = _diagnosis(contract)
     services.stage_decide(
-        actor=world.partner_a, stage=diagnosis, action="submit", expected_version=1
+        actor=world.coordinator_a,
+        stage=diagnosis,
+        action="submit",
+        expected_version=1,
+        summary="Entregável escrito.",
     )
     services.stage_decide(
         actor=world.mayor_a, stage=diagnosis, action="approve", expected_version=2
     )
     plan = contract.stages.get(kind=StageKind.PLAN)
     services.stage_decide(
-        actor=world.coordinator_a, stage=plan, action="submit", expected_version=plan.version
+        actor=world.coordinator_a,
+        stage=plan,
+        action="submit",
+        expected_version=plan.version,
+        summary="Entregável escrito.",
     )
     plan.refresh_from_db()
     services.stage_decide(
@@ -243,10 +268,13 @@ EXPECTED_PERMISSIONS = {
         "b": {"mayor_b", "coordinator_b"},
     },
     "contracts.decide_stage": {"a": {"mayor_a", "commander_a"}, "b": {"mayor_b"}},
+    # The deliverable is the whole contract's: the lead organisation's, not a partner's.
     "contracts.submit_stage": {
-        "a": {"mayor_a", "coordinator_a", "partner_a"},
-        "b": {"mayor_b", "coordinator_b", "partner_b"},
+        "a": {"mayor_a", "coordinator_a"},
+        "b": {"mayor_b", "coordinator_b"},
     },
+    # Seats and chair of the committee: its chair or national users, never the coordinator.
+    "contracts.change_committee": {"a": {"mayor_a", "national"}, "b": {"mayor_b", "national"}},
 }
 # Members' names of an organisation: for readers of a contract it leads or sits on.
 MEMBER_VIEWERS = {
@@ -282,7 +310,8 @@ def test_django_permissions_answer_as_the_world_says_for_every_person(world):
     assert not world.commander_a.has_perm("contracts.manage_contract", contract)
     assert world.commander_a.has_perm("contracts.decide_stage", contract)
     assert not world.partner_a.has_perm("contracts.decide_stage", contract)
-    assert world.partner_a.has_perm("contracts.submit_stage", contract)
+    assert not world.partner_a.has_perm("contracts.submit_stage", contract)
+    assert not world.coordinator_a.has_perm("contracts.change_committee", contract)
 
 
 def test_leaving_the_national_commission_ends_national_rights(world, client_for):
@@ -304,7 +333,13 @@ def test_leaving_the_national_commission_ends_national_rights(world, client_for)
 def test_reopen_with_a_reason_brings_the_stage_back(world):
     contract = world.contract_a
     stage = _diagnosis(contract)
-    services.stage_decide(actor=world.partner_a, stage=stage, action="submit", expected_version=1)
+    services.stage_decide(
+        actor=world.coordinator_a,
+        stage=stage,
+        action="submit",
+        expected_version=1,
+        summary="Entregável escrito.",
+    )
     services.stage_decide(actor=world.mayor_a, stage=stage, action="approve", expected_version=2)
     stage.refresh_from_db()
     with pytest.raises(DomainError):

@@ -45,7 +45,10 @@ def stage_detail(request: HttpRequest, contract: Contract, kind: str) -> HttpRes
     )
     actions = services.allowed_actions(request.user, stage)
     form = StageDecisionForm(
-        request.POST or None, actions=actions, initial={"version": stage.version}
+        request.POST or None,
+        actions=actions,
+        national_return=services.national_return(stage.status),
+        initial={"version": stage.version},
     )
     if request.method == "POST":
         if not request.user.is_authenticated:
@@ -53,6 +56,11 @@ def stage_detail(request: HttpRequest, contract: Contract, kind: str) -> HttpRes
         require(bool(actions) or scope_for(request.user).can_read_contract(contract.pk))
         if not actions:
             require(False, _("You cannot decide on this stage now."))
+        if form.needs_confirmation:
+            # Undoing an approval is asked twice, by the server (not only a script's confirm).
+            context = tab_context(request, contract, "stages")
+            context.update({"stage": stage, "form": form})
+            return render(request, "contracts/stage_confirm.html", context)
         if form.is_valid():
             try:
                 decision = services.stage_decide(

@@ -139,7 +139,11 @@ def age_second_factor(client: Client) -> None:
 def test_a_stage_decision_needs_a_recent_code(world, client_for):
     stage = world.contract_a.stages.get(kind="diagnosis")
     contract_services.stage_decide(
-        actor=world.partner_a, stage=stage, action="submit", expected_version=stage.version
+        actor=world.coordinator_a,
+        stage=stage,
+        action="submit",
+        expected_version=stage.version,
+        summary="Entregável escrito.",
     )
     stage.refresh_from_db()
     commander = client_for(world.commander_a)  # on A's committee; signed in with a code
@@ -170,7 +174,11 @@ def test_a_stage_decision_needs_a_recent_code(world, client_for):
 def test_people_without_two_factor_decide_without_a_code(world, client_for):
     stage = world.contract_a.stages.get(kind="diagnosis")
     contract_services.stage_decide(
-        actor=world.partner_a, stage=stage, action="submit", expected_version=stage.version
+        actor=world.coordinator_a,
+        stage=stage,
+        action="submit",
+        expected_version=stage.version,
+        summary="Entregável escrito.",
     )
     stage.refresh_from_db()
     url = reverse("contracts:stage", args=[world.contract_a.pk, "diagnosis"])

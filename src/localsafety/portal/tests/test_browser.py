@@ -35,14 +35,18 @@ def test_mayor_approves_the_diagnosis(page, live_server, live_world):
     world = live_world
     stage = world.contract_a.stages.get(kind="diagnosis")
     services.stage_decide(
-        actor=world.partner_a, stage=stage, action="submit", expected_version=stage.version
+        actor=world.coordinator_a,
+        stage=stage,
+        action="submit",
+        expected_version=stage.version,
+        summary="Entregável escrito.",
     )
     log_in(page, live_server, "mayor_a")
     page.goto(f"{live_server.url}{reverse('contracts:detail', args=[world.contract_a.pk])}")
     page.locator(
         f"a[href='{reverse('contracts:stage', args=[world.contract_a.pk, 'diagnosis'])}']"
     ).first.click()
-    page.select_option("select[name=action]", "approve")
+    page.check("input[name=action][value=approve]")
     page.fill("textarea[name=comment]", "Diagnóstico aprovado")
     page.locator("main form button[type=submit]").last.click()
     page.wait_for_load_state()

@@ -35,13 +35,17 @@ def _fits_the_phone(page) -> bool:
 def test_submitter_gets_no_decision_and_the_trail_names_both(page, live_server, world):
     stage = world.contract_a.stages.get(kind="diagnosis")
     services.stage_decide(
-        actor=world.mayor_a, stage=stage, action="submit", expected_version=stage.version
+        actor=world.mayor_a,
+        stage=stage,
+        action="submit",
+        expected_version=stage.version,
+        summary="Entregável escrito.",
     )
     url = f"{live_server.url}{reverse('contracts:stage', args=[world.contract_a.pk, 'diagnosis'])}"
 
     _log_in(page, live_server, "mayor_a")
     page.goto(url)
-    assert page.locator("select[name=action]").count() == 0  # nothing to decide on his own
+    assert page.locator("input[name=action]").count() == 0  # nothing to decide on his own
     assert _fits_the_phone(page)
 
     stage.refresh_from_db()

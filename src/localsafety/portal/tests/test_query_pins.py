@@ -94,7 +94,11 @@ def _more_decisions(world: World, count: int = 8) -> Callable[[], None]:
         for number in range(count):
             stage = world.contract_a.stages.get(kind=StageKind.DIAGNOSIS)
             services.stage_decide(
-                actor=world.partner_a, stage=stage, action="submit", expected_version=stage.version
+                actor=world.coordinator_a,
+                stage=stage,
+                action="submit",
+                expected_version=stage.version,
+                summary="Entregável escrito.",
             )
             stage.refresh_from_db()
             services.stage_decide(
