@@ -1,0 +1,69 @@
+"""Every page and form of every role's crawl is markup a screen reader can follow (issue 8,
+point 8): each aria-describedby / aria-labelledby / label ``for`` names an element that exists
+(so a form's hints and errors are announced), ids are unique, checkbox and radio groups are
+fieldsets with a legend, and definition lists hold only dt/dd groups.
+
+Forms are checked as first shown and as shown again with errors (an empty POST), where the
+error messages join the hints in ``aria-describedby``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django import forms
+from django.template.loader import render_to_string
+
+from localsafety.contracts.models import Contract
+from localsafety.testing.crawl import ROLES, client_for_role, crawl, html_problems
+from localsafety.testing.leakwalk import mark_world
+
+pytestmark = pytest.mark.django_db
+
+#: Forms that act at once or destroy (an empty POST would delete, log out or switch language).
+NOT_POSTED = re.compile(r"/(delete|remove|logout|language|token)/|/reference/load/")
+FORM = re.compile(r"<form\b[^>]*method=\"post\"[^>]*>", re.IGNORECASE)
+
+
+class _Sample(forms.Form):
+    name = forms.CharField(help_text="The name people know it by.")
+    kinds = forms.MultipleChoiceField(
+        choices=[("a", "A"), ("b", "B")],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Pick any.",
+    )
+    agree = forms.BooleanField(help_text="Tick to agree.")
+
+
+def test_the_shared_field_template_points_hints_and_errors_at_real_elements():
+    for form in (_Sample(), _Sample(data={"name": ""})):
+        html = render_to_string("includes/form_fields.html", {"form": form})
+        assert html_problems(html) == [], html
+        assert 'aria-describedby="id_name_helptext' in html
+    html = render_to_string("includes/form_fields.html", {"form": _Sample(data={})})
+    assert 'aria-describedby="id_name_helptext id_name_error"' in html
+    assert "<legend" in html and "<fieldset" in html
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda role: role or "anonymous")
+def test_every_page_and_form_of_a_role_names_only_existing_elements(world, role):
+    Contract.objects.update(is_published=True)
+    marked = mark_world(world)
+    client = client_for_role(world, role)
+    pages = crawl(client, world, marked)
+    assert len(pages) >= (8 if role is None else 20), sorted(pages)
+    problems = {path: html_problems(html) for path, html in pages.items()}
+    posted = 0
+    for path, html in pages.items():
+        if NOT_POSTED.search(path) or not any(
+            'action="' not in tag or f'action="{path}"' in tag for tag in FORM.findall(html)
+        ):
+            continue
+        response = client.post(path, {})
+        if response.status_code in {200, 400, 409} and "html" in response.get("Content-Type", ""):
+            posted += 1
+            problems[f"POST {path}"] = html_problems(response.content.decode())
+    assert {path: found for path, found in problems.items() if found} == {}
+    if role == "coordinator_a":
+        assert posted >= 5  # the forms really were shown again with their errors
