@@ -102,3 +102,46 @@ def test_every_page_of_every_role_fits_a_phone_and_passes_axe(browser, live_serv
     print(f"{visited} pages, {axed} checked by axe, {time.monotonic() - started:.0f} s")
     assert too_wide == {}
     assert violations == {}
+
+
+def _signed_in_context(browser, live_server, world, role: str):
+    client = client_for_role(world, role)
+    context = browser.new_context(locale="pt-PT", viewport=PHONE)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
+    return context
+
+
+def test_on_a_phone_filters_stack_captions_stay_in_view_and_actions_are_reachable(
+    browser, live_server, world
+):
+    context = _signed_in_context(browser, live_server, world, "mayor_a")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+
+    page.goto(f"{live_server.url}/")
+    boxes = page.locator("form.filters .field").evaluate_all(
+        "fields => fields.map(field => field.getBoundingClientRect().toJSON())"
+    )
+    assert len(boxes) >= 5
+    assert len({round(box["x"]) for box in boxes}) == 1  # one column: the filters stack
+    assert all(box["right"] <= PHONE["width"] for box in boxes)
+    assert boxes == sorted(boxes, key=lambda box: box["y"])
+
+    # The contracts table scrolls inside its own region; its caption stays in view.
+    region = page.locator(".overview-list .table-scroll")
+    assert region.evaluate("element => element.scrollWidth > element.clientWidth")
+    region.evaluate("element => { element.scrollLeft = element.scrollWidth; }")
+    caption = page.locator(".overview-list caption").bounding_box()
+    assert caption["x"] >= 0 and caption["x"] + caption["width"] <= PHONE["width"] + 1
+
+    # The governance table's action column: reached by the keyboard, shown on screen.
+    page.goto(f"{live_server.url}/contracts/{world.contract_a.pk}/governance/")
+    remove = page.locator("main table button", has_text="Remover").first
+    remove.focus()
+    box = remove.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    context.close()
