@@ -41,6 +41,10 @@
         last = url;
         return window.htmx.ajax("GET", url, { target: target, swap: "innerHTML" }).then(function () {
           if (push && url === last) { window.history.pushState({ liveFilters: true }, "", url); }
+          // The new count is announced: the swapped heading itself is not a live region.
+          var status = document.querySelector("[data-live-status]");
+          var heading = target.querySelector("h2");
+          if (status && heading) { status.textContent = heading.textContent; }
         });
       }
       form.addEventListener("submit", function (event) {
