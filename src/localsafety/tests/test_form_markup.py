@@ -80,3 +80,30 @@ def test_every_page_and_form_of_a_role_names_only_existing_elements(world, role)
     assert {path: found for path, found in problems.items() if found} == {}
     if role == "coordinator_a":
         assert posted >= 4  # forms really were shown again, their errors described
+
+
+@pytest.mark.parametrize("status", ["queued", "running", "done", "refused", "failed"])
+def test_the_import_page_is_valid_markup_in_every_state(world, status):
+    """The import page's definition lists hold dt/dd groups only, as the import runs, ends
+    or is refused with its problems (and as the status fragment htmx polls)."""
+    from localsafety.territory.models import AreaImport
+
+    marked = mark_world(world)
+    import_id = int(marked.fillers["import_id"][0])
+    AreaImport.objects.filter(pk=import_id).update(
+        status=status,
+        progress=100 if status in {"done", "refused"} else 40,
+        message="Feito" if status == "done" else "",
+        problems=[{"file": "z.geojson", "feature": 3, "field": "name", "reason": "vazio"}]
+        if status == "refused"
+        else [],
+        problem_count=1 if status == "refused" else 0,
+        created_count=2 if status == "done" else 0,
+    )
+    client = client_for_role(world, "coordinator_a")
+    page = client.get(f"/territory/imports/{import_id}/")
+    fragment = client.get(f"/territory/imports/{import_id}/", headers={"HX-Request": "true"})
+    assert page.status_code == fragment.status_code == 200
+    assert html_problems(page.content.decode()) == []
+    assert html_problems(fragment.content.decode()) == []
+    assert page.content.decode().count("<dl") == 2
