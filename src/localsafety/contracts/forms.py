@@ -250,6 +250,11 @@ class BodyMemberForm(_PersonInOrganisationForm):
 
 
 class ChairForm(_PersonInOrganisationForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Shown on the governance page beside the member form: its ids must differ.
+        kwargs.setdefault("auto_id", "id_chair_%s")
+        super().__init__(*args, **kwargs)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not data.get("person") and not (data.get("person_name") or "").strip():
@@ -329,6 +334,11 @@ class StageSummaryForm(forms.Form):
         help_text=_("What the deliverable contains and concludes; attach the documents below."),
     )
     version = VersionField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Shown on the stage page beside the decision form: its ids must differ.
+        kwargs.setdefault("auto_id", "id_summary_%s")
+        super().__init__(*args, **kwargs)
 
 
 class MeetingForm(forms.Form):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.urls import reverse
 
 from localsafety.contracts.access import scope_for
 from localsafety.contracts.models import (
@@ -64,6 +65,40 @@ def contract_list(user: Any, filters: ContractFilters | None = None) -> QuerySet
             Q(title__icontains=filters.q) | Q(municipality__name__icontains=filters.q)
         )
     return queryset.distinct().order_by("-signed_on", "title", "pk")
+
+
+def contract_map_highlight(queryset: QuerySet[Contract]) -> dict[str, dict[str, Any]]:
+    """The overview map's highlighted municipalities for an already-filtered list, in one query.
+
+    Keyed by the municipality's area id (the boundaries' ``properties.id``): its dominant
+    category, the contracts' titles and a link (the contract when it is alone there, else the
+    municipality's page, which lists them). The map already holds every boundary, so a filter
+    change sends these few bytes instead of geometries.
+    """
+    rows = (
+        queryset.order_by()
+        .values_list("pk", "title", "category", "municipality_id", "municipality__code")
+        .order_by("municipality_id", "title", "pk")
+    )
+    grouped: dict[int, list[tuple[int, str, str, str]]] = {}
+    for pk, title, category, municipality_id, code in rows:
+        grouped.setdefault(municipality_id, []).append((pk, title, category, code))
+    detail = reverse("contracts:detail", args=[0]).replace("/0/", "/{}/")
+    municipality = reverse("territory:municipality_detail", args=["0"]).replace("/0/", "/{}/")
+    highlight = {}
+    for municipality_id, contracts in grouped.items():
+        categories = [category for _pk, _title, category, _code in contracts]
+        url = (
+            detail.format(contracts[0][0])
+            if len(contracts) == 1
+            else municipality.format(contracts[0][3])
+        )
+        highlight[str(municipality_id)] = {
+            "category": max(sorted(set(categories)), key=categories.count),
+            "label": "; ".join(title for _pk, title, _category, _code in contracts),
+            "url": url,
+        }
+    return highlight
 
 
 def contract_counts(

@@ -3,6 +3,7 @@ creating and editing it, its axes and signatories."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -109,13 +111,17 @@ def contract_list(request: HttpRequest) -> HttpResponse:
                 "members_only": _("members only"),
                 "counts": counts,
                 "query_string": query_string,
+                "highlight": json.dumps(selectors.contract_map_highlight(contracts)),
             },
             request=request,
         )
 
     results = cached_fragment(("overview-results", *key), render_results)
     if getattr(request, "htmx", False):
-        return HttpResponse(results)
+        response = HttpResponse(results)
+        # The same URL answers a fragment or the page: a cache must not give one for the other.
+        patch_vary_headers(response, ["HX-Request"])
+        return response
 
     def render_body() -> str:
         form, _parsed_filters = parse()
@@ -126,7 +132,9 @@ def contract_list(request: HttpRequest) -> HttpResponse:
         )
 
     body = cached_fragment(("overview-body", scope.can_create_contracts, *key), render_body)
-    return render(request, "contracts/overview.html", {"body": body, "nav": "overview"})
+    response = render(request, "contracts/overview.html", {"body": body, "nav": "overview"})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _result_rows(contracts: Any) -> list[dict[str, Any]]:
@@ -211,8 +219,6 @@ def contract_map_geojson(request: HttpRequest) -> HttpResponse:
         )
         .order_by("municipality__name", "title")
     )
-    import json
-
     by_municipality: dict[int, dict[str, Any]] = {}
     for row in rows:
         entry = by_municipality.setdefault(
@@ -290,8 +296,6 @@ def contract_detail(request: HttpRequest, contract: Contract) -> HttpResponse:
 
 @contract_view("page")
 def contract_areas_geojson(request: HttpRequest, contract: Contract) -> HttpResponse:
-    import json
-
     from django.http import JsonResponse
 
     features = [

@@ -42,7 +42,7 @@ def test_a_refused_zone_file_on_a_phone_states_the_caps_and_lists_only_the_first
     page.wait_for_load_state()
 
     page.goto(f"{live_server.url}{reverse('contracts:zone_upload', args=[world.contract_a.pk])}")
-    hint = page.locator("#id_file_hint").inner_text()
+    hint = page.locator("#id_file_helptext").inner_text()
     assert "No máximo 10 MB e 200 elementos por ficheiro." in hint
     assert "Um contrato tem no máximo 200 zonas (este tem 0)." in hint
     assert page.evaluate(FITS)

@@ -7,6 +7,11 @@
 //   data-empty-message="..."           shown when no feature has a geometry
 //   data-background-src="URL"          optional grey, non-interactive context layer drawn
 //                                      underneath (e.g. every municipal boundary)
+//   data-highlight-src="ELEMENT_ID"    or: draw, over the background, the background's own
+//                                      features named in that element's data-highlight
+//                                      attribute ({"<properties.id>": {category, label, url}});
+//                                      redrawn when htmx swaps the element in again, so a
+//                                      filter never fetches the boundaries twice
 //
 // Polygons are coloured by feature.properties.category (municipality / neighbourhood /
 // citizen); anything else gets a grey outline. Each feature's name links to properties.url.
@@ -85,9 +90,8 @@
     return Boolean(data.type && data.coordinates);
   }
 
-  function render(element, map, data) {
-    if (!hasGeometry(data)) { showEmpty(element, map); return; }
-    var layer = window.L.geoJSON(data, {
+  function featureLayer(data) {
+    return window.L.geoJSON(data, {
       style: styleFor,
       pointToLayer: function (feature, latlng) {
         var style = styleFor(feature);
@@ -102,7 +106,12 @@
         }
         featureLayer.bindPopup(popupContent(feature));
       }
-    }).addTo(map);
+    });
+  }
+
+  function render(element, map, data) {
+    if (!hasGeometry(data)) { showEmpty(element, map); return; }
+    var layer = featureLayer(data).addTo(map);
     var bounds = layer.getBounds();
     if (bounds.isValid()) { map.fitBounds(bounds, { padding: [12, 12], maxZoom: 15 }); }
     element.dispatchEvent(new CustomEvent("localsafety:map-loaded", { detail: { layer: layer } }));
@@ -112,6 +121,40 @@
     var script = id ? document.getElementById(id) : null;
     if (!script) { return null; }
     try { return JSON.parse(script.textContent); } catch (error) { return null; }
+  }
+
+  // The highlight: the background's features named by the source element, restyled by the
+  // properties it gives them. Nothing is fetched: the geometries are already in memory.
+  function readHighlight(element) {
+    var source = document.getElementById(element.getAttribute("data-highlight-src"));
+    if (!source) { return null; }
+    try { return JSON.parse(source.getAttribute("data-highlight") || "{}"); } catch (error) { return null; }
+  }
+
+  function drawHighlight(element) {
+    var map = element.localsafetyMap;
+    var boundaries = element.localsafetyBoundaries;
+    var highlight = readHighlight(element);
+    if (!map || !boundaries || !highlight) { return; }
+    if (element.localsafetyHighlight) { map.removeLayer(element.localsafetyHighlight); }
+    var features = [];
+    (boundaries.features || []).forEach(function (feature) {
+      var id = feature && feature.properties ? String(feature.properties.id) : "";
+      var extra = Object.prototype.hasOwnProperty.call(highlight, id) ? highlight[id] : null;
+      if (!extra || !feature.geometry) { return; }
+      var properties = { name: feature.properties.name, code: feature.properties.code };
+      ["category", "label", "url"].forEach(function (key) { properties[key] = extra[key]; });
+      features.push({ type: "Feature", geometry: feature.geometry, properties: properties });
+    });
+    var layer = featureLayer({ type: "FeatureCollection", features: features }).addTo(map);
+    element.localsafetyHighlight = layer;
+    var bounds = layer.getBounds();
+    if (bounds.isValid()) {
+      map.fitBounds(bounds, { padding: [12, 12], maxZoom: 12 });
+    } else {
+      map.setView([39.6, -8.0], 6);
+    }
+    element.dispatchEvent(new CustomEvent("localsafety:map-loaded", { detail: { layer: layer } }));
   }
 
   function initMap(element) {
@@ -130,17 +173,26 @@
     if (background) {
       map.createPane("context");
       map.getPane("context").style.zIndex = 350;
+      var highlighted = element.hasAttribute("data-highlight-src");
       fetch(background, { credentials: "same-origin" })
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (data) {
+          if (highlighted && !hasGeometry(data)) { showEmpty(element, map); return; }
           if (!data) { return; }
           window.L.geoJSON(data, {
             pane: "context",
             interactive: false,
             style: { color: "#8a96a3", weight: 0.6, fillColor: "#ffffff", fillOpacity: 0.6 }
           }).addTo(map);
+          if (highlighted) {
+            element.localsafetyBoundaries = data;
+            drawHighlight(element);
+          }
         })
-        .catch(function () { /* the context layer is optional */ });
+        .catch(function () {
+          // The context layer is optional, unless it is what the highlight is drawn from.
+          if (highlighted) { showEmpty(element, map); }
+        });
     }
     var src = element.getAttribute("data-geojson-src");
     var scriptId = element.getAttribute("data-geojson-script");
@@ -152,7 +204,7 @@
         })
         .then(function (data) { render(element, map, data); })
         .catch(function () { showEmpty(element, map); });
-    } else {
+    } else if (!element.hasAttribute("data-highlight-src")) {
       render(element, map, readScript(scriptId));
     }
   }
@@ -163,5 +215,12 @@
 
   window.LocalSafetyMap = { init: initAll, styleFor: styleFor };
   document.addEventListener("DOMContentLoaded", function () { initAll(document); });
-  document.addEventListener("htmx:afterSwap", function (event) { initAll(event.target); });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    initAll(event.target);
+    // A swapped fragment may carry a map's new highlight (the overview's filters).
+    document.querySelectorAll("[data-map][data-highlight-src]").forEach(function (element) {
+      var source = document.getElementById(element.getAttribute("data-highlight-src"));
+      if (source && event.target.contains(source)) { drawHighlight(element); }
+    });
+  });
 })();
