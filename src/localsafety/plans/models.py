@@ -373,7 +373,18 @@ class Measure(ContractOwned):
         return f"{self.code} {self.title}".strip()
 
     def clean(self) -> None:
-        super().clean()
+        try:
+            super().clean()
+        except ValidationError as error:
+            # A national axis belongs to no contract and serves every one.
+            national_axis = self.axis_id is not None and self.axis.contract_id is None
+            errors = {
+                name: messages
+                for name, messages in error.message_dict.items()
+                if not (name == "axis" and national_axis)
+            }
+            if errors:
+                raise ValidationError(errors) from None
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The end is before the start.")})
 
