@@ -45,6 +45,10 @@ def version_in_force(versions: list[PlanVersion]) -> PlanVersion | None:
 
 
 def measure_queryset() -> QuerySet[Measure]:
+    return with_details(Measure.objects.all())
+
+
+def with_details(queryset: QuerySet[Measure]) -> QuerySet[Measure]:
     """Measures with everything a page, an export or a comparison shows, in a fixed number
     of queries whatever their number."""
     prefetches: list[Any] = [
@@ -55,7 +59,7 @@ def measure_queryset() -> QuerySet[Measure]:
         Prefetch("milestones", Milestone.objects.order_by("due_on", "pk")),
         Prefetch("indicators", Indicator.objects.select_related("template")),
     ]
-    return Measure.objects.select_related(
+    return queryset.select_related(
         "axis", "kind", "responsible_organisation", "partner_programme", "objective"
     ).prefetch_related(*prefetches)
 

@@ -450,6 +450,10 @@ def _indicator_values(values: Mapping[str, Any]) -> dict[str, Any]:
     if unknown:
         raise DomainError(_("Unknown field: %(name)s.") % {"name": sorted(unknown)[0]})
     result = dict(values)
+    if not result.get("frequency"):
+        result.pop("frequency", None)  # the model's default (yearly)
+    if result.get("computation") is None:
+        result["computation"] = ""
     template: IndicatorTemplate | None = result.get("template")
     if template is not None:
         for name in ("level", "unit", "direction", "source", "frequency", "computation"):
@@ -503,7 +507,7 @@ def indicator_update(
     current = {name: getattr(locked, name) for name in INDICATOR_FIELDS}
     cleaned = _indicator_values(current | dict(changes))
     for name in changes:
-        setattr(locked, name, cleaned[name])
+        setattr(locked, name, cleaned.get(name, getattr(locked, name)))
     locked.version += 1
     save_fields(locked, [*changes, "version"], actor=actor, reason="edited")
     return locked
