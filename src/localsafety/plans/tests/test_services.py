@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from hypothesis import given
+from hypothesis import strategies as st
 
 from localsafety.contracts.models import Stage, StageKind, StageStatus
 from localsafety.core.errors import ConflictError, DomainError
@@ -285,3 +287,27 @@ def test_only_the_committee_publishes(world):
         actor=world.mayor_a, measure=measure, published=True, expected_version=measure.version
     )
     assert published.published
+
+
+@given(cents=st.integers(min_value=0, max_value=99_999_999_999))
+def test_amounts_written_the_portuguese_way_read_back_exactly(cents):
+    """Reference: the amount formatted by hand (thousands with '.', decimals with ',')."""
+    from localsafety.plans.money import parse_amount
+
+    value = Decimal(cents) / 100
+    whole, fraction = divmod(cents, 100)
+    groups = f"{whole:,}".replace(",", ".")
+    assert parse_amount(f"{groups},{fraction:02d} €") == value
+    assert parse_amount(f"{whole}.{fraction:02d}") == value
+
+
+@pytest.mark.parametrize("text", ["", "abc", "-5", "1,2,3", "1.234.56,7,8", "12,345", "nan"])
+def test_amounts_that_are_not_amounts_are_refused(text):
+    from localsafety.plans.money import parse_amount
+
+    if text == "12,345":  # three decimals: cents at most
+        with pytest.raises(DomainError, match="two decimals"):
+            parse_amount(text)
+        return
+    with pytest.raises(DomainError):
+        parse_amount(text)
