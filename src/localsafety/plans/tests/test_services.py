@@ -311,3 +311,26 @@ def test_amounts_that_are_not_amounts_are_refused(text):
         return
     with pytest.raises(DomainError):
         parse_amount(text)
+
+
+def test_the_plan_stage_of_a_contract_with_a_plan_is_decided_on_the_plan(world, client_for):
+    """The stage page offers no decision (and refuses one) once the plan keeps the stage, so
+    the stage and the plan's versions cannot drift apart; without a plan nothing changes."""
+    from django.urls import reverse
+
+    stage = open_plan_stage(world)
+    url = reverse("contracts:stage", args=[world.contract_a.pk, "plan"])
+    coordinator = client_for(world.coordinator_a)
+    assert b'name="action"' in coordinator.get(url).content  # no plan yet: the stage page
+    sample_plan(world)
+    stage.refresh_from_db()
+    assert b'name="action"' not in coordinator.get(url).content
+    response = coordinator.post(url, {"action": "submit", "version": stage.version})
+    assert response.status_code == 403
+    api = reverse("api:stage-decide", args=[world.contract_a.pk, "plan"])
+    response = coordinator.post(
+        api, {"action": "submit", "version": stage.version}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    stage.refresh_from_db()
+    assert stage.status == StageStatus.IN_PREPARATION
