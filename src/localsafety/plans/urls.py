@@ -11,6 +11,7 @@ urlpatterns = [
     path("versions/new/", views.version_new, name="version_new"),
     path("versions/<int:version_id>/", views.version_detail, name="version"),
     path("versions/<int:version_id>/decide/", views.version_decide, name="version_decide"),
+    path("versions/<int:version_id>/summary/", views.version_summary, name="version_summary"),
     path("versions/<int:version_id>/compare/", views.version_compare, name="version_compare"),
     path("versions/<int:version_id>/timetable/", views.version_gantt, name="version_gantt"),
     path("versions/<int:version_id>/measures.csv", exports.measures_csv, name="measures_csv"),
@@ -37,4 +38,5 @@ urlpatterns = [
         name="indicator_create",
     ),
     path("indicators/<int:indicator_id>/edit/", views.indicator_edit, name="indicator_edit"),
+    path("indicators/<int:indicator_id>/delete/", views.indicator_delete, name="indicator_delete"),
 ]

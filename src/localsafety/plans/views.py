@@ -673,3 +673,57 @@ def indicator_edit(
         success=_("The indicator was saved."),
         next_url=lambda result: _measure_url(indicator.measure),
     )
+
+
+@login_required
+@require_POST
+@contract_view(Need.RECORD)
+def version_summary(
+    request: AuthenticatedHttpRequest, contract: Contract, version_id: int
+) -> HttpResponse:
+    version = _version(request, contract, version_id)
+    require(services.can_draft(request.user, contract.pk))
+    form = forms.VersionSummaryForm(request.POST)
+    if form.is_valid():
+        try:
+            services.plan_version_update(
+                actor=request.user,
+                version=version,
+                summary=form.cleaned_data["summary"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The summary was saved."))
+    else:
+        messages.error(request, _("Reload the page and try again."))
+    return redirect(_version_url(version))
+
+
+@login_required
+@require_POST
+@contract_view(Need.RECORD)
+def indicator_delete(
+    request: AuthenticatedHttpRequest, contract: Contract, indicator_id: int
+) -> HttpResponse:
+    indicator: Indicator = get_object_for_user(
+        Indicator.objects.visible_to(request.user)
+        .filter(contract=contract)
+        .select_related("measure"),
+        pk=indicator_id,
+    )
+    require(services.can_draft(request.user, contract.pk))
+    form = forms.VersionOnlyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Reload the page and try again."))
+        return redirect(_measure_url(indicator.measure))
+    try:
+        services.indicator_delete(
+            actor=request.user, indicator=indicator, expected_version=form.cleaned_data["version"]
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The indicator was removed."))
+    return redirect(_measure_url(indicator.measure))

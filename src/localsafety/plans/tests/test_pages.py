@@ -310,3 +310,30 @@ def test_plan_page_and_gantt_queries_do_not_grow_with_measures(world, client_for
         grow=lambda: _grow(world, version, 5),
         shows_growth=lambda response: b"Grown 4" in response.content,
     )
+
+
+def test_summary_and_indicator_removal_name_the_version_they_read(world, client_for):
+    _plan, version, measures = sample_plan(world)
+    client = client_for(world.coordinator_a)
+    contract = world.contract_a
+    client.post(
+        url("version_summary", contract, version.pk),
+        {"summary": "Two problems, two objectives", "version": version.version},
+    )
+    version.refresh_from_db()
+    assert version.summary == "Two problems, two objectives"
+    stale = client.post(
+        url("version_summary", contract, version.pk), {"summary": "Lost", "version": 1}
+    )
+    assert stale.status_code == 302
+    version.refresh_from_db()
+    assert version.summary == "Two problems, two objectives"
+    indicator = measures[0].indicators.get()
+    client.post(url("indicator_delete", contract, indicator.pk), {"version": indicator.version})
+    assert not Indicator.objects.filter(pk=indicator.pk).exists()
+    assert (
+        client_for(world.partner_b)
+        .post(url("indicator_delete", contract, measures[1].indicators.get().pk), {"version": 1})
+        .status_code
+        == 404
+    )
