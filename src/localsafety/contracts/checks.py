@@ -26,6 +26,11 @@ DOMAIN_APPS = frozenset(
 #: Models of those apps that are not owned by one contract, and why that is safe.
 PUBLIC_REFERENCE_MODELS: dict[str, str] = {
     "contracts.Contract": "the root every record hangs from; its own visible_to(user, need)",
+    "plans.InterventionKind": "the national typology of interventions, the same for everyone",
+    "plans.TargetGroup": "the national list of target groups, the same for everyone",
+    "plans.FundingSource": "the national list of funding sources, the same for everyone",
+    "plans.PartnerProgramme": "the national list of partner programmes, the same for everyone",
+    "plans.IndicatorTemplate": "the national indicator catalogue, the same for everyone",
 }
 
 

@@ -28,8 +28,10 @@ from localsafety.contracts.services.record import (
 )
 from localsafety.contracts.services.workflow import (
     EDITABLE_STATUSES,
+    STAGE_DECIDED_ELSEWHERE_RULE,
     TRANSITIONS,
     allowed_actions,
+    decided_elsewhere,
     latest_submission,
     national_return,
     stage_decide,
@@ -38,9 +40,11 @@ from localsafety.contracts.services.workflow import (
 
 __all__ = [
     "EDITABLE_STATUSES",
+    "STAGE_DECIDED_ELSEWHERE_RULE",
     "TRANSITIONS",
     "StageKind",
     "allowed_actions",
+    "decided_elsewhere",
     "axis_create",
     "body_member_add",
     "body_member_remove",
