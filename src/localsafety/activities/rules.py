@@ -140,7 +140,13 @@ class ActivityRules:
                 "pk", "code"
             )
         )
-        self.funding_sources: dict[int, str] = dict(FundingSource.objects.values_list("pk", "code"))
+        self.funding_sources: dict[int, str] = {}
+        self.funding_names: dict[int, tuple[str, str]] = {}
+        for pk, code, name_en, name_pt in FundingSource.objects.values_list(
+            "pk", "code", "name_en", "name_pt"
+        ):
+            self.funding_sources[pk] = code
+            self.funding_names[pk] = (name_en, name_pt)
         self.intervention_kinds: dict[int, str] = dict(
             InterventionKind.objects.values_list("pk", "code")
         )

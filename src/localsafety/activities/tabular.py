@@ -142,7 +142,8 @@ def _read_workbook(data: bytes) -> Table:
         merged = sheet.merged_cell_ranges or []
         values = sheet.to_python(skip_empty_area=False)
     except Exception as exc:  # noqa: BLE001 - calamine raises several kinds for a bad file
-        raise TableProblem(_("The spreadsheet could not be read: %(error)s") % {"error": exc})
+        message = _("The spreadsheet could not be read: %(error)s") % {"error": exc}
+        raise TableProblem(message) from None
     header_index = next(
         (i for i, cells in enumerate(values) if any(_filled(cell) for cell in cells)), None
     )
@@ -170,7 +171,8 @@ def _read_csv(data: bytes) -> Table:
     try:
         rows = [(reader.line_num, row) for row in reader]
     except csv.Error as exc:
-        raise TableProblem(_("The CSV file could not be read: %(error)s") % {"error": exc})
+        message = _("The CSV file could not be read: %(error)s") % {"error": exc}
+        raise TableProblem(message) from None
     return _table((number, list(cells)) for number, cells in rows)  # type: ignore[misc]
 
 
