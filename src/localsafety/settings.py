@@ -320,6 +320,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "ActivityKindEnum": "localsafety.activities.models.ActivityKind",
+        "ActivityStatusEnum": "localsafety.activities.models.ActivityStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "localsafety.api.schema.bound_path_ids",

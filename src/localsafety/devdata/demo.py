@@ -29,6 +29,7 @@ from localsafety.contracts.models import (
     StageKind,
 )
 from localsafety.contracts.reference import ensure_national_reference
+from localsafety.devdata.demo_activities import load_activities_demo
 from localsafety.devdata.demo_facts import (
     ALGARVE_DAY,
     FIRST_NAMES,
@@ -207,6 +208,7 @@ def load_demo() -> DemoResult:
         result.contracts += 1
 
     _demo_progress()
+    load_activities_demo()
     _demo_authenticators()
     lisboa = Contract.objects.get(municipality__code="1106", signed_on=LISBON_DAY)
     result.logins = _demo_logins(lisboa, national, admin)

@@ -52,6 +52,11 @@ def test_schema_validates_and_lists_every_endpoint():
         "/api/v1/contracts/{contract_id}/meetings/",
         "/api/v1/contracts/{contract_id}/documents/",
         "/api/v1/contracts/{contract_id}/history/",
+        "/api/v1/contracts/{contract_id}/activities/",
+        "/api/v1/contracts/{contract_id}/activities/import/",
+        "/api/v1/contracts/{contract_id}/activities/{activity_id}/",
+        "/api/v1/contracts/{contract_id}/execution/",
+        "/api/v1/activities/totals/",
     }
     assert set(paths["/api/v1/contracts/{contract_id}/"]) == {"get", "patch"}
     list_schema = paths["/api/v1/contracts/"]["get"]["responses"]["200"]["content"]
