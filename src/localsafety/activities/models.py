@@ -145,7 +145,7 @@ class Activity(ContractOwned, OriginMixin):
         blank=True,
         on_delete=models.PROTECT,
         related_name="activities",
-        verbose_name=_("kind of intervention"),
+        verbose_name=_("kind of intervention (from the measure)"),
     )
     target_group = models.ForeignKey(
         "plans.TargetGroup",
@@ -153,7 +153,7 @@ class Activity(ContractOwned, OriginMixin):
         blank=True,
         on_delete=models.PROTECT,
         related_name="activities",
-        verbose_name=_("target group"),
+        verbose_name=_("target group (isolated actions)"),
     )
     organisation = models.ForeignKey(
         "organisations.Organisation",
@@ -186,7 +186,7 @@ class Activity(ContractOwned, OriginMixin):
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     #: Sum of the participant cells (kept by the services).
     participants = models.PositiveIntegerField(_("participants"), default=0)
-    staff_hours = models.DecimalField(_("staff hours"), max_digits=9, decimal_places=1, default=0)
+    staff_hours = models.DecimalField(_("staff hours worked"), max_digits=9, decimal_places=1, default=0)
     volunteer_hours = models.DecimalField(
         _("volunteer hours"), max_digits=9, decimal_places=1, default=0
     )
@@ -255,9 +255,9 @@ class ActivityCost(ContractOwned):
         "plans.FundingSource",
         on_delete=models.PROTECT,
         related_name="activity_costs",
-        verbose_name=_("funding source"),
+        verbose_name=_("paid by (funding source)"),
     )
-    amount = models.DecimalField(_("amount (EUR)"), max_digits=14, decimal_places=2)
+    amount = models.DecimalField(_("amount paid (EUR)"), max_digits=14, decimal_places=2)
 
     class Meta:
         verbose_name = _("activity cost")
@@ -293,8 +293,8 @@ class Evidence(ContractOwned):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("evidence")
-        verbose_name_plural = _("evidence")
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
         ordering = ["uploaded_at"]
 
     def __str__(self) -> str:
