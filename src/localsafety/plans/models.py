@@ -162,7 +162,7 @@ class Plan(ContractOwned):
     class Meta:
         verbose_name = _("intervention plan")
         verbose_name_plural = _("intervention plans")
-        ordering = ["contract"]
+        ordering = ["contract_id"]
 
     def __str__(self) -> str:
         return self.title
@@ -237,7 +237,7 @@ class PlanVersion(ContractOwned):
     class Meta:
         verbose_name = _("plan version")
         verbose_name_plural = _("plan versions")
-        ordering = ["plan", "-number"]
+        ordering = ["plan_id", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="plan_version_unique_number")
         ]
@@ -285,7 +285,7 @@ class Objective(ContractOwned):
     class Meta:
         verbose_name = _("objective")
         verbose_name_plural = _("objectives")
-        ordering = ["plan_version", "position", "pk"]
+        ordering = ["plan_version_id", "position", "pk"]
 
     def __str__(self) -> str:
         return self.title
@@ -358,7 +358,7 @@ class Measure(ContractOwned):
     class Meta:
         verbose_name = _("measure")
         verbose_name_plural = _("measures")
-        ordering = ["plan_version", "position", "pk"]
+        ordering = ["plan_version_id", "position", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__gte=models.F("starts_on")), name="measure_ends_after_start"
@@ -373,7 +373,18 @@ class Measure(ContractOwned):
         return f"{self.code} {self.title}".strip()
 
     def clean(self) -> None:
-        super().clean()
+        try:
+            super().clean()
+        except ValidationError as error:
+            # A national axis belongs to no contract and serves every one.
+            national_axis = self.axis_id is not None and self.axis.contract_id is None
+            errors = {
+                name: messages
+                for name, messages in error.message_dict.items()
+                if not (name == "axis" and national_axis)
+            }
+            if errors:
+                raise ValidationError(errors) from None
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The end is before the start.")})
 
@@ -401,7 +412,7 @@ class MeasurePartner(ContractOwned):
     class Meta:
         verbose_name = _("measure partner")
         verbose_name_plural = _("measure partners")
-        ordering = ["measure", "pk"]
+        ordering = ["measure_id", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["measure", "organisation"], name="measure_partner_unique"
@@ -439,7 +450,7 @@ class MeasureBudget(ContractOwned):
     class Meta:
         verbose_name = _("budget line")
         verbose_name_plural = _("budget lines")
-        ordering = ["measure", "funding_source__position"]
+        ordering = ["measure_id", "funding_source_id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["measure", "funding_source"], name="measure_budget_unique_source"
@@ -466,7 +477,7 @@ class Milestone(ContractOwned):
     class Meta:
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
-        ordering = ["measure", "due_on", "pk"]
+        ordering = ["measure_id", "due_on", "pk"]
 
     def __str__(self) -> str:
         return self.title
@@ -526,7 +537,7 @@ class Indicator(ContractOwned):
     class Meta:
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
-        ordering = ["measure", "position", "pk"]
+        ordering = ["measure_id", "position", "pk"]
 
     def __str__(self) -> str:
         return self.name

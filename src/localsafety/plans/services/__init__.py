@@ -1,0 +1,63 @@
+"""Writes for intervention plans (the only place that changes their state)."""
+
+from localsafety.plans.services.common import (
+    can_draft,
+    can_endorse,
+    can_judge,
+    contract_organisation_ids,
+)
+from localsafety.plans.services.measures import (
+    INDICATOR_FIELDS,
+    MEASURE_FIELDS,
+    indicator_create,
+    indicator_delete,
+    indicator_update,
+    measure_create,
+    measure_delete,
+    measure_partner_add,
+    measure_partner_remove,
+    measure_publish,
+    measure_update,
+    milestone_add,
+    milestone_remove,
+    objective_create,
+    objective_delete,
+    objective_update,
+)
+from localsafety.plans.services.versions import (
+    copy_version_content,
+    plan_create,
+    plan_stage,
+    plan_version_decide,
+    plan_version_new,
+    plan_version_update,
+)
+
+__all__ = [
+    "INDICATOR_FIELDS",
+    "MEASURE_FIELDS",
+    "can_draft",
+    "can_endorse",
+    "can_judge",
+    "contract_organisation_ids",
+    "copy_version_content",
+    "indicator_create",
+    "indicator_delete",
+    "indicator_update",
+    "measure_create",
+    "measure_delete",
+    "measure_partner_add",
+    "measure_partner_remove",
+    "measure_publish",
+    "measure_update",
+    "milestone_add",
+    "milestone_remove",
+    "objective_create",
+    "objective_delete",
+    "objective_update",
+    "plan_create",
+    "plan_stage",
+    "plan_version_decide",
+    "plan_version_new",
+    "plan_version_update",
+]
