@@ -186,7 +186,9 @@ class Activity(ContractOwned, OriginMixin):
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     #: Sum of the participant cells (kept by the services).
     participants = models.PositiveIntegerField(_("participants"), default=0)
-    staff_hours = models.DecimalField(_("staff hours worked"), max_digits=9, decimal_places=1, default=0)
+    staff_hours = models.DecimalField(
+        _("staff hours worked"), max_digits=9, decimal_places=1, default=0
+    )
     volunteer_hours = models.DecimalField(
         _("volunteer hours"), max_digits=9, decimal_places=1, default=0
     )

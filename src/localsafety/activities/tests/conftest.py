@@ -4,8 +4,10 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _english(english_pages: None) -> None:
-    """These tests read the pages' English text."""
+def _english(request: pytest.FixtureRequest) -> None:
+    """These tests read the pages' English text (the browser test reads Portuguese)."""
+    if request.node.get_closest_marker("browser") is None:
+        request.getfixturevalue("english_pages")
 
 
 # Real Chromium for the phone-sized quick-entry test (the portal's browser fixtures).
