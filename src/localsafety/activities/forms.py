@@ -7,7 +7,7 @@ The form only reads what was typed: ids, dates, ``3,5`` hours and ``1.234,56 €
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -104,20 +104,19 @@ class ActivityForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.rules = rules
         self.fields["measure"].queryset = measures  # type: ignore[attr-defined]
-        self.fields["organisation"].choices = [
+        cast(forms.ChoiceField, self.fields["organisation"]).choices = [
             (pk, name)
             for pk, name in sorted(rules.organisations.items(), key=lambda item: item[1])
             if rules.may_write_for(pk)
         ]
-        self.fields["area"].choices = [("", "—")] + [
+        cast(forms.ChoiceField, self.fields["area"]).choices = [("", "—")] + [
             (pk, name) for pk, (_code, name) in sorted(rules.areas.items(), key=lambda i: i[1][1])
         ]
         from localsafety.contracts.models import Axis
 
-        self.fields["axis"].choices = [("", "—")] + [
+        cast(forms.ChoiceField, self.fields["axis"]).choices = [("", "—")] + [
             (axis.pk, str(axis)) for axis in Axis.objects.filter(pk__in=list(rules.axes))
         ]
-        self.participant_fields = []
         for name, sex, age in PARTICIPANT_CELLS:
             self.fields[name] = forms.IntegerField(
                 label=f"{Sex(sex).label}, {AgeGroup(age).label}",

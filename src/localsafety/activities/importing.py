@@ -342,8 +342,12 @@ class _RowReader:
             self.problems.add(_("the kind of activity is missing"), row=number, column="kind")
             return None
         for name, reason in self.rules.problems(values):
-            index = index_of.get(name)
-            label = f"{column_letter(index)} ({self.labels[index]})" if index is not None else name
+            position = index_of.get(name)
+            label = (
+                f"{column_letter(position)} ({self.labels[position]})"
+                if position is not None
+                else name
+            )
             self.problems.add(reason, row=number, column=label)
             ok = False
         return values if ok else None

@@ -8,6 +8,7 @@ things with the same reasons.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from decimal import Decimal
 
@@ -170,7 +171,7 @@ def activity_delete(*, actor: User, activity: Activity) -> None:
     mark_change(activity, actor=actor, reason="deleted")
     activity.delete()
     for file in stored:
-        transaction.on_commit(lambda file=file: file.delete(save=False))
+        transaction.on_commit(functools.partial(file.delete, save=False))
 
 
 @transaction.atomic

@@ -173,7 +173,7 @@ def _read_csv(data: bytes) -> Table:
     except csv.Error as exc:
         message = _("The CSV file could not be read: %(error)s") % {"error": exc}
         raise TableProblem(message) from None
-    return _table((number, list(cells)) for number, cells in rows)  # type: ignore[misc]
+    return _table((number, list(cells)) for number, cells in rows)
 
 
 # --- cells -------------------------------------------------------------------------------

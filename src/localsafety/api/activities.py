@@ -295,7 +295,7 @@ class MeasureExecutionSerializer(serializers.Serializer[Any]):
 
 class TotalLineSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
-    label = serializers.CharField()
+    name = serializers.CharField(source="label")
     initiatives = serializers.IntegerField()
     people = serializers.IntegerField()
     investment = serializers.DecimalField(max_digits=16, decimal_places=2)
