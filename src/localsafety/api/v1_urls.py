@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from localsafety.api import activities, contracts, me, organisations, records, territory
+from localsafety.api import activities, contracts, me, organisations, plans, records, territory
 
 app_name = "api"
 
@@ -90,4 +90,55 @@ urlpatterns = [
         name="contract-execution",
     ),
     path("activities/totals/", activities.NationalTotalsApi.as_view(), name="activity-totals"),
+    path("contracts/<int:contract_id>/plan/", plans.PlanApi.as_view(), name="plan"),
+    path(
+        "contracts/<int:contract_id>/plan/versions/",
+        plans.VersionNewApi.as_view(),
+        name="plan-version-new",
+    ),
+    path(
+        "contracts/<int:contract_id>/plan/versions/<int:version_id>/",
+        plans.VersionDetailApi.as_view(),
+        name="plan-version",
+    ),
+    path(
+        "contracts/<int:contract_id>/plan/versions/<int:version_id>/decisions/",
+        plans.VersionDecideApi.as_view(),
+        name="plan-version-decide",
+    ),
+    path(
+        "contracts/<int:contract_id>/plan/versions/<int:version_id>/objectives/",
+        plans.ObjectiveListApi.as_view(),
+        name="plan-objectives",
+    ),
+    path(
+        "contracts/<int:contract_id>/plan/versions/<int:version_id>/measures/",
+        plans.MeasureListApi.as_view(),
+        name="plan-measures",
+    ),
+    path(
+        "contracts/<int:contract_id>/plan/measures/<int:measure_id>/",
+        plans.MeasureDetailApi.as_view(),
+        name="plan-measure",
+    ),
+    path(
+        "contracts/<int:contract_id>/plan/measures/<int:measure_id>/publication/",
+        plans.MeasurePublishApi.as_view(),
+        name="plan-measure-publish",
+    ),
+    path(
+        "contracts/<int:contract_id>/plan/measures/<int:measure_id>/indicators/",
+        plans.IndicatorListApi.as_view(),
+        name="plan-indicators",
+    ),
+    path(
+        "contracts/<int:contract_id>/plan/indicators/<int:indicator_id>/",
+        plans.IndicatorDetailApi.as_view(),
+        name="plan-indicator",
+    ),
+    path(
+        "contracts/<int:contract_id>/plan/published-measures/",
+        plans.PublishedMeasureListApi.as_view(),
+        name="plan-published-measures",
+    ),
 ]

@@ -41,6 +41,7 @@ from localsafety.devdata.demo_facts import (
     ContractFact,
     contract_facts,
 )
+from localsafety.devdata.demo_plans import load_demo_plan
 from localsafety.devdata.national import NATIONAL_ORGANISATIONS
 from localsafety.organisations.access import role_requires_two_factor
 from localsafety.organisations.models import Membership, Organisation, OrganisationKind, User
@@ -208,6 +209,10 @@ def load_demo() -> DemoResult:
         result.contracts += 1
 
     _demo_progress()
+    plan_contract = load_demo_plan()
+    if plan_contract is not None:
+        result.notes.append(f"Demo plan (approved v1, v2 in preparation): {plan_contract}.")
+    # After the written plan: its measures in force serve that contract's activities.
     load_activities_demo()
     _demo_authenticators()
     lisboa = Contract.objects.get(municipality__code="1106", signed_on=LISBON_DAY)

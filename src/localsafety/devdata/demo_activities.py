@@ -201,16 +201,18 @@ def load_activities_demo() -> int:
         )
         partners[contract.pk] = core_orgs or [contract.lead_organisation_id]
         measures = _demo_plan(contract, contract.lead_organisation_id, rng)
-        if set(measures) >= set(INITIATIVES_BY_AXIS):
+        if measures:
             plans[contract.pk] = measures
     eligible = [contract for contract in contracts if contract.pk in plans]
-    if not eligible:
-        return 0
-    # Who does what: each axis's initiatives dealt over the contracts from a shuffled start.
+    # Who does what: each axis's initiatives dealt, from a shuffled start, over the contracts
+    # whose plan in force has a measure on that axis.
     slots: list[tuple[Contract, str]] = []
     for axis, count in INITIATIVES_BY_AXIS.items():
-        offset = rng.randrange(len(eligible))
-        slots += [(eligible[(offset + n) % len(eligible)], axis) for n in range(count)]
+        serving = [contract for contract in eligible if axis in plans[contract.pk]]
+        if not serving:
+            return 0
+        offset = rng.randrange(len(serving))
+        slots += [(serving[(offset + n) % len(serving)], axis) for n in range(count)]
     people = _split(PEOPLE, [rng.uniform(0.3, 2.0) for _slot in slots])
     cents = _split(int(INVESTMENT * 100), [rng.uniform(0.2, 2.5) for _slot in slots])
     sources = {source.code: source.pk for source in FundingSource.objects.all()}
@@ -276,7 +278,7 @@ def _isolated_and_scheduled(
     """A few isolated actions (2020–2021: after the published period) and scheduled ones."""
     created = 0
     note = "Synthetic: an isolated action of the demo (after the published period)."
-    for contract in eligible[:4]:
+    for contract in [c for c in eligible if {"i", "iii"} <= set(plans[c.pk])][:4]:
         actor = coordinators.get(contract.pk)
         if actor is None:
             continue

@@ -57,6 +57,17 @@ def test_schema_validates_and_lists_every_endpoint():
         "/api/v1/contracts/{contract_id}/activities/{activity_id}/",
         "/api/v1/contracts/{contract_id}/execution/",
         "/api/v1/activities/totals/",
+        "/api/v1/contracts/{contract_id}/plan/",
+        "/api/v1/contracts/{contract_id}/plan/versions/",
+        "/api/v1/contracts/{contract_id}/plan/versions/{version_id}/",
+        "/api/v1/contracts/{contract_id}/plan/versions/{version_id}/decisions/",
+        "/api/v1/contracts/{contract_id}/plan/versions/{version_id}/objectives/",
+        "/api/v1/contracts/{contract_id}/plan/versions/{version_id}/measures/",
+        "/api/v1/contracts/{contract_id}/plan/measures/{measure_id}/",
+        "/api/v1/contracts/{contract_id}/plan/measures/{measure_id}/publication/",
+        "/api/v1/contracts/{contract_id}/plan/measures/{measure_id}/indicators/",
+        "/api/v1/contracts/{contract_id}/plan/indicators/{indicator_id}/",
+        "/api/v1/contracts/{contract_id}/plan/published-measures/",
     }
     assert set(paths["/api/v1/contracts/{contract_id}/"]) == {"get", "patch"}
     list_schema = paths["/api/v1/contracts/"]["get"]["responses"]["200"]["content"]

@@ -13,7 +13,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from localsafety.api import contracts, organisations, territory
+from localsafety.api import contracts, organisations, plans, territory
 from localsafety.api.base import ApiView, ContractApiView
 from localsafety.api.docs import ApiDocsView
 from localsafety.api.permissions import PUBLIC_READ, TwoFactorSatisfied
@@ -32,6 +32,7 @@ OPEN_TO_ANONYMOUS: set[type[APIView]] = {
     territory.AreaDetailApi,
     organisations.OrganisationListApi,
     organisations.OrganisationDetailApi,
+    plans.PublishedMeasureListApi,  # the measures the committee published, nothing else
     SpectacularAPIView,  # the schema and its docs page describe the API, no data
     ApiDocsView,
 }
@@ -116,6 +117,9 @@ def test_anonymous_gets_401_from_every_view_that_is_not_open(world):
         "body_id": GovernanceBody.objects.filter(contract=world.contract_a).first().pk,
         "member_id": 1,
         "kind": "diagnosis",
+        "version_id": 1,
+        "measure_id": 1,
+        "indicator_id": 1,
     }
     client = APIClient()
     checked = 0
