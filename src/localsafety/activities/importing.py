@@ -463,7 +463,7 @@ def activities_import(
 
 
 #: The activity columns an import writes (besides the participant cells).
-_COLUMNS = [
+ACTIVITY_COLUMNS = [
     "contract_id",
     "measure_id",
     "axis_id",
@@ -510,7 +510,7 @@ def _insert(
     these rows: who, when, which file (no history row per activity).
     """
     now = timezone.now()
-    columns = [*_COLUMNS, *PARTICIPANT_FIELDS]
+    columns = [*ACTIVITY_COLUMNS, *PARTICIPANT_FIELDS]
     records = []
     for values in rows:
         derived = rules.derived(values)
@@ -546,14 +546,7 @@ def _insert(
                 *counts,
             )
         )
-    quote = connection.ops.quote_name
-    table = quote(Activity._meta.db_table)
-    # Names from the model, values as parameters.
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-        table, ", ".join(quote(column) for column in columns), ", ".join(["%s"] * len(columns))
-    )
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, records)
+    raw_insert(Activity, columns, records)
     ids = list(
         Activity.objects.filter(import_batch=batch).order_by("pk").values_list("pk", flat=True)
     )
@@ -564,12 +557,24 @@ def _insert(
         for source_id, amount in values.costs.items()
         if amount
     ]
-    if costs:
-        cost_columns = ["contract_id", "activity_id", "funding_source_id", "amount"]
-        cost_sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-            quote(ActivityCost._meta.db_table),
-            ", ".join(quote(column) for column in cost_columns),
-            ", ".join(["%s"] * len(cost_columns)),
-        )
-        with connection.cursor() as cursor:
-            cursor.executemany(cost_sql, costs)
+    raw_insert(ActivityCost, COST_COLUMNS, costs)
+
+
+COST_COLUMNS = ["contract_id", "activity_id", "funding_source_id", "amount"]
+
+
+def raw_insert(model: type[Any], columns: list[str], records: list[tuple[Any, ...]]) -> None:
+    """One ``executemany`` of checked rows (no signals, no history rows: the caller moves the
+    contract's generation and keeps the audit). Values are plain Python values the database
+    adapters take as they are."""
+    if not records:
+        return
+    quote = connection.ops.quote_name
+    # Names from the model, values as parameters.
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+        quote(model._meta.db_table),
+        ", ".join(quote(column) for column in columns),
+        ", ".join(["%s"] * len(columns)),
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, records)

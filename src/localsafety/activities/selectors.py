@@ -462,3 +462,15 @@ def isolated_with_suggestions(
         scored.sort(key=lambda item: (-item[0], item[1], item[2]))
         found.append((action, [Suggestion(item[3], item[4]) for item in scored[:limit]]))
     return found
+
+
+def published_progress(contract: Contract) -> dict[Any, Figures]:
+    """Progress of the *published* measures of the version in force, by measure lineage:
+    what the contract's public page may show beside them (aggregates only: activities held
+    and scheduled, people, hours, money; no activity record). Two queries."""
+    version = version_in_force(contract)
+    if version is None:
+        return {}
+    lineages = Measure.objects.filter(plan_version=version, published=True).values("lineage")
+    rows = Activity.objects.filter(contract=contract, measure__lineage__in=lineages)
+    return dict(_figures_by(rows, "measure__lineage"))
