@@ -3,7 +3,6 @@ execution report as PDF (typst, with the page's SVG charts)."""
 
 from __future__ import annotations
 
-import io
 import tempfile
 from collections.abc import Iterator
 from decimal import Decimal
@@ -18,13 +17,12 @@ from django.utils.translation import gettext as _
 
 from localsafety.activities.models import PARTICIPANT_CELLS, Activity, AgeGroup, Sex
 from localsafety.contracts.models import Contract
-from localsafety.core.exports import csv_response, safe_cell, safe_row
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from localsafety.core.exports import csv_response, xlsx_response
 
 
 def _header() -> list[str]:
     return [
+        _("Contract"),
         _("Id"),
         _("Date"),
         _("End date"),
@@ -50,6 +48,7 @@ def _rows(activities: QuerySet[Activity]) -> Iterator[list[Any]]:
     yes, no = _("yes"), _("no")
     for activity in activities.iterator(chunk_size=2000):
         yield [
+            activity.contract.title,
             activity.pk,
             activity.starts_on,
             activity.ends_on,
@@ -78,19 +77,12 @@ def activities_csv(activities: Any, contract: Contract) -> HttpResponse:
 
 
 def activities_xlsx(activities: Any, contract: Contract) -> HttpResponse:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=_("Activities")[:31])
-    sheet.append(safe_row(_header()))
-    for row in _rows(activities):
-        sheet.append([safe_cell(value) for value in row])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="activities-{contract.pk}.xlsx"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return xlsx_response(
+        filename=f"activities-{contract.pk}.xlsx",
+        header=_header(),
+        rows=_rows(activities),
+        sheet_title=_("Activities"),
+    )
 
 
 # --- the execution report (typst) ------------------------------------------------------------

@@ -40,7 +40,7 @@ def activity_list(user: Any, contract: Contract) -> QuerySet[Activity]:
     return (
         Activity.objects.visible_to(user)
         .of_contract(contract)
-        .select_related("organisation", "measure", "axis", "area")
+        .select_related("contract", "organisation", "measure", "axis", "area")
         .order_by("-starts_on", "-pk")
     )
 

@@ -157,7 +157,7 @@ def test_exports_escape_formulas(world, plan_a, client_for):
     assert "'=HYPERLINK" in csv_text
     xlsx = client.get(url("export_xlsx", world))
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
-    titles = [row[5] for row in sheet.iter_rows(values_only=True)]
+    titles = [row[6] for row in sheet.iter_rows(values_only=True)]
     assert '\'=HYPERLINK("http://evil","x")' in titles
 
 
