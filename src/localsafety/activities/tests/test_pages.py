@@ -273,3 +273,28 @@ def test_national_query_count_is_pinned(world, plan_a, client_for):
 QUERIES_LIST = 7
 QUERIES_EXECUTION = 19
 QUERIES_NATIONAL = 16
+
+
+def test_isolated_actions_query_count_is_pinned(world, plan_a, client_for):
+    from localsafety.contracts.models import Axis
+
+    axis = Axis.objects.national().get(code="i")
+
+    def isolated(title):
+        services.activity_create(
+            actor=world.coordinator_a,
+            contract=world.contract_a,
+            values=values(organisation_id=world.ngo_a.pk, title=title, axis_id=axis.pk),
+        )
+
+    isolated("Seed action")
+    assert_num_queries_stable(
+        client_for(world.mayor_a),
+        url("isolated", world),
+        expected=QUERIES_ISOLATED,
+        grow=lambda: [isolated(f"Grown action {n}") for n in range(20)],
+        shows_growth=lambda response: b"Grown action 19" in response.content,
+    )
+
+
+QUERIES_ISOLATED = 9
