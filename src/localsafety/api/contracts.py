@@ -56,6 +56,7 @@ from localsafety.contracts.models import (
 )
 from localsafety.contracts.ownership import Need
 from localsafety.core.access import get_object_for_user
+from localsafety.core.errors import DomainError
 from localsafety.organisations.models import Organisation, User
 from localsafety.territory.models import Area, AreaKind
 
@@ -510,6 +511,10 @@ class StageDecideApi(ContractApiView):
         payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
+        if services.decided_elsewhere(stage):
+            raise DomainError(
+                _("This stage's deliverable is decided where it is kept (the intervention plan).")
+            )
         decision = services.stage_decide(
             actor=request.user,
             stage=stage,

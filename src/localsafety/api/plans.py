@@ -141,6 +141,7 @@ class MeasureSerializer(serializers.Serializer[Any]):
     target_groups = TermSerializer(many=True, source="target_groups.all")
     areas = AreaRefSerializer(many=True, source="areas.all")
     place_note = serializers.CharField()
+    points = serializers.ListField(child=serializers.DictField())
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
     responsible_organisation = OrganisationRefSerializer()
@@ -337,6 +338,12 @@ class MeasureInputSerializer(serializers.Serializer[Any]):
     )
     areas = id_list_field(required=False)
     place_note = serializers.CharField(max_length=250, required=False, allow_blank=True)
+    points = serializers.ListField(
+        child=serializers.DictField(),
+        required=False,
+        max_length=100,
+        help_text='Points of the measure: [{"label": "...", "lat": 38.7, "lon": -9.1}].',
+    )
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
     responsible_organisation = IdField()

@@ -163,8 +163,8 @@ def plan_document_data(version: PlanVersion) -> dict[str, Any]:
                     _("Indicators"),
                     "; ".join(
                         f"{i.name} ({i.get_level_display()}): "
-                        f"{i.baseline_value if i.baseline_value is not None else '—'} → "
-                        f"{i.target_value if i.target_value is not None else '—'} {i.unit}"
+                        f"{selectors.plain_number(i.baseline_value)} → "
+                        f"{selectors.plain_number(i.target_value)} {i.unit}"
                         for i in m.indicators.all()
                     )
                     or "—",

@@ -142,6 +142,14 @@ STATUS_LABELS = {
 }
 
 
+def plain_number(value: Decimal | None) -> str:
+    """``100.000`` → ``100``, ``12.500`` → ``12.5``; None → ``–``."""
+    if value is None:
+        return "–"
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _amount(value: Decimal) -> str:
     return f"{value:,.2f} €".replace(",", " ").replace(".", ",")
 
@@ -174,8 +182,7 @@ def measure_snapshot(measure: Measure) -> dict[str, str]:
             f"{m.title} ({m.due_on.isoformat()})" for m in measure.milestones.all()
         ),
         _("Indicators"): "; ".join(
-            f"{i.name}: {i.baseline_value if i.baseline_value is not None else '–'} → "
-            f"{i.target_value if i.target_value is not None else '–'} {i.unit}"
+            f"{i.name}: {plain_number(i.baseline_value)} → {plain_number(i.target_value)} {i.unit}"
             for i in measure.indicators.all()
         ),
     }

@@ -31,6 +31,7 @@ def measure_body(world, objective_id, **overrides):
         "ends_on": "2017-11-30",
         "responsible_organisation": world.psp.pk,
         "budget": {"ministry": "1.234,56 €"},
+        "points": [{"label": "Escola", "lat": 38.75, "lon": -9.16}],
     }
     body.update(overrides)
     return body
@@ -74,6 +75,13 @@ def test_the_core_writes_the_plan_through_the_api(world, api_for, english):
     assert response.status_code == 201, response.json()
     measure = response.json()
     assert measure["budget"] == [{"funding_source": "ministry", "amount": "1234.56"}]
+    assert measure["points"] == [{"label": "Escola", "lat": 38.75, "lon": -9.16}]
+    bad_point = client.patch(
+        api_url("plan-measure", world.contract_a, measure["id"]),
+        {"points": [{"label": "x", "lat": 200, "lon": 0}], "version": measure["version"]},
+        format="json",
+    )
+    assert bad_point.status_code == 400
     response = client.post(
         api_url("plan-indicators", world.contract_a, measure["id"]),
         {"template": "burglaries", "target_value": "20"},

@@ -28,17 +28,21 @@ from localsafety.contracts.services.record import (
 )
 from localsafety.contracts.services.workflow import (
     EDITABLE_STATUSES,
+    STAGE_DECIDED_ELSEWHERE_RULE,
     TRANSITIONS,
     allowed_actions,
+    decided_elsewhere,
     stage_decide,
     stage_summary_update,
 )
 
 __all__ = [
     "EDITABLE_STATUSES",
+    "STAGE_DECIDED_ELSEWHERE_RULE",
     "TRANSITIONS",
     "StageKind",
     "allowed_actions",
+    "decided_elsewhere",
     "axis_create",
     "body_member_add",
     "body_member_remove",

@@ -27,6 +27,19 @@ from localsafety.organisations.models import User
 
 # --- stage workflow -------------------------------------------------------------------------
 
+#: "Is this stage decided on another page?" An app above (plans: the intervention plan's
+#: versions) registers it with django-rules, so that a stage whose deliverable it keeps is
+#: not approved from the stage page behind its back. ``test_rule(name, stage)``.
+STAGE_DECIDED_ELSEWHERE_RULE = "localsafety.stage_decided_elsewhere"
+
+
+def decided_elsewhere(stage: Stage) -> bool:
+    """True when an app above keeps this stage's deliverable and takes its decisions."""
+    from rules import rulesets
+
+    return bool(rulesets.test_rule(STAGE_DECIDED_ELSEWHERE_RULE, stage))  # type: ignore[no-untyped-call]
+
+
 TRANSITIONS: dict[str, tuple[set[str], str]] = {
     DecisionAction.SUBMIT: (
         {StageStatus.IN_PREPARATION, StageStatus.RETURNED},

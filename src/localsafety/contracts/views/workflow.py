@@ -43,7 +43,10 @@ def stage_detail(request: HttpRequest, contract: Contract, kind: str) -> HttpRes
     stage: Stage = get_object_for_user(
         Stage.objects.visible_to(request.user, Need.PAGE).filter(contract=contract), kind=kind
     )
-    actions = services.allowed_actions(request.user, stage)
+    # A stage whose deliverable an app above keeps (the plan's versions) is decided there.
+    actions = (
+        [] if services.decided_elsewhere(stage) else services.allowed_actions(request.user, stage)
+    )
     form = StageDecisionForm(
         request.POST or None, actions=actions, initial={"version": stage.version}
     )

@@ -35,6 +35,9 @@ def plans_marked(world) -> Marked:
         plan=plan,
         contract=contract,
         number=1,
+        # Approved, so the contract's public page lists its published measure (PAGE_MARK)
+        # beside the unpublished one (RECORD_MARK) that must never show there.
+        status="approved",
         summary=f"{RECORD_MARK} version summary",
         created_by=world.coordinator_a,
     )

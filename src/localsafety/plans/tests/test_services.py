@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from hypothesis import given
+from hypothesis import strategies as st
 
 from localsafety.contracts.models import Stage, StageKind, StageStatus
 from localsafety.core.errors import ConflictError, DomainError
@@ -285,3 +287,50 @@ def test_only_the_committee_publishes(world):
         actor=world.mayor_a, measure=measure, published=True, expected_version=measure.version
     )
     assert published.published
+
+
+@given(cents=st.integers(min_value=0, max_value=99_999_999_999))
+def test_amounts_written_the_portuguese_way_read_back_exactly(cents):
+    """Reference: the amount formatted by hand (thousands with '.', decimals with ',')."""
+    from localsafety.plans.money import parse_amount
+
+    value = Decimal(cents) / 100
+    whole, fraction = divmod(cents, 100)
+    groups = f"{whole:,}".replace(",", ".")
+    assert parse_amount(f"{groups},{fraction:02d} €") == value
+    assert parse_amount(f"{whole}.{fraction:02d}") == value
+
+
+@pytest.mark.parametrize("text", ["", "abc", "-5", "1,2,3", "1.234.56,7,8", "12,345", "nan"])
+def test_amounts_that_are_not_amounts_are_refused(text):
+    from localsafety.plans.money import parse_amount
+
+    if text == "12,345":  # three decimals: cents at most
+        with pytest.raises(DomainError, match="two decimals"):
+            parse_amount(text)
+        return
+    with pytest.raises(DomainError):
+        parse_amount(text)
+
+
+def test_the_plan_stage_of_a_contract_with_a_plan_is_decided_on_the_plan(world, client_for):
+    """The stage page offers no decision (and refuses one) once the plan keeps the stage, so
+    the stage and the plan's versions cannot drift apart; without a plan nothing changes."""
+    from django.urls import reverse
+
+    stage = open_plan_stage(world)
+    url = reverse("contracts:stage", args=[world.contract_a.pk, "plan"])
+    coordinator = client_for(world.coordinator_a)
+    assert b'name="action"' in coordinator.get(url).content  # no plan yet: the stage page
+    sample_plan(world)
+    stage.refresh_from_db()
+    assert b'name="action"' not in coordinator.get(url).content
+    response = coordinator.post(url, {"action": "submit", "version": stage.version})
+    assert response.status_code == 403
+    api = reverse("api:stage-decide", args=[world.contract_a.pk, "plan"])
+    response = coordinator.post(
+        api, {"action": "submit", "version": stage.version}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    stage.refresh_from_db()
+    assert stage.status == StageStatus.IN_PREPARATION
