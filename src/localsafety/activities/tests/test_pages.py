@@ -298,3 +298,28 @@ def test_isolated_actions_query_count_is_pinned(world, plan_a, client_for):
 
 
 QUERIES_ISOLATED = 9
+
+
+def test_public_plan_page_shows_progress_of_published_measures_only(world, plan_a, client_for):
+    from localsafety.contracts.models import Contract
+
+    _log(world, plan_a, participants={"p_women_65plus": 17}, title="Secret title")
+    services.activity_create(
+        actor=world.coordinator_a,
+        contract=world.contract_a,
+        values=values(
+            organisation_id=world.ngo_a.pk,
+            measure_id=plan_a.other_measure.pk,
+            starts_on=dt.date(2017, 7, 1),
+            participants={"p_men_25_64": 93},
+        ),
+    )
+    Measure = type(plan_a.measure)
+    Measure.objects.filter(pk=plan_a.measure.pk).update(published=True)
+    Contract.objects.filter(pk=world.contract_a.pk).update(is_published=True)
+    page = client_for(None).get(reverse("plans:plan", args=[world.contract_a.pk]))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert plan_a.measure.title in text and ">17<" in text
+    assert plan_a.other_measure.title not in text and ">93<" not in text
+    assert "Secret title" not in text
