@@ -121,11 +121,13 @@ class Activity(ContractOwned, OriginMixin):
     contract = models.ForeignKey(
         Contract, on_delete=models.CASCADE, related_name="activities", verbose_name=_("contract")
     )
+    # RESTRICT, not PROTECT: a measure an activity served cannot be deleted on its own, but
+    # deleting the whole contract (which cascades to both) is allowed.
     measure = models.ForeignKey(
         "plans.Measure",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="activities",
         verbose_name=_("measure (version served)"),
         help_text=_("Leave empty for an isolated action that serves no measure."),
