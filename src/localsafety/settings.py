@@ -323,6 +323,10 @@ SPECTACULAR_SETTINGS = {
     # navigable by their headings and buttons.
     "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "ActivityKindEnum": "localsafety.activities.models.ActivityKind",
+        "ActivityStatusEnum": "localsafety.activities.models.ActivityStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "localsafety.api.schema.bound_path_ids",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("territory/", include("localsafety.territory.urls")),
     path("contracts/", include("localsafety.contracts.urls")),
     path("contracts/<int:contract_id>/plan/", include("localsafety.plans.urls")),
+    path("", include("localsafety.activities.urls")),
     path("api/", include("localsafety.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

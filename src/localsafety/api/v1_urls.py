@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from localsafety.api import contracts, me, organisations, plans, records, territory
+from localsafety.api import activities, contracts, me, organisations, plans, records, territory
 
 app_name = "api"
 
@@ -74,6 +74,27 @@ urlpatterns = [
         records.HistoryApi.as_view(),
         name="contract-history",
     ),
+    path(
+        "contracts/<int:contract_id>/activities/",
+        activities.ActivityListApi.as_view(),
+        name="contract-activities",
+    ),
+    path(
+        "contracts/<int:contract_id>/activities/import/",
+        activities.ActivityImportApi.as_view(),
+        name="contract-activities-import",
+    ),
+    path(
+        "contracts/<int:contract_id>/activities/<int:activity_id>/",
+        activities.ActivityDetailApi.as_view(),
+        name="activity-detail",
+    ),
+    path(
+        "contracts/<int:contract_id>/execution/",
+        activities.ExecutionApi.as_view(),
+        name="contract-execution",
+    ),
+    path("activities/totals/", activities.NationalTotalsApi.as_view(), name="activity-totals"),
     path("contracts/<int:contract_id>/plan/", plans.PlanApi.as_view(), name="plan"),
     path(
         "contracts/<int:contract_id>/plan/versions/",

@@ -29,6 +29,7 @@ from localsafety.contracts.models import (
     StageKind,
 )
 from localsafety.contracts.reference import ensure_national_reference
+from localsafety.devdata.demo_activities import load_activities_demo
 from localsafety.devdata.demo_facts import (
     ALGARVE_DAY,
     FIRST_NAMES,
@@ -211,6 +212,8 @@ def load_demo() -> DemoResult:
     plan_contract = load_demo_plan()
     if plan_contract is not None:
         result.notes.append(f"Demo plan (approved v1, v2 in preparation): {plan_contract}.")
+    # After the written plan: its measures in force serve that contract's activities.
+    load_activities_demo()
     _demo_authenticators()
     lisboa = Contract.objects.get(municipality__code="1106", signed_on=LISBON_DAY)
     result.logins = _demo_logins(lisboa, national, admin)

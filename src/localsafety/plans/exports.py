@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import tempfile
 from decimal import Decimal
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_GET
 from localsafety.contracts.models import Contract
 from localsafety.contracts.ownership import Need
 from localsafety.contracts.views.base import contract_view
-from localsafety.core.exports import csv_response, safe_row
+from localsafety.core.exports import csv_response, xlsx_response
 from localsafety.plans import selectors
 from localsafety.plans.gantt import render_gantt
 from localsafety.plans.models import Measure, PlanVersion
@@ -92,24 +91,13 @@ def measures_csv(request: HttpRequest, contract: Contract, version_id: int) -> H
 @require_GET
 @contract_view(Need.RECORD)
 def measures_xlsx(request: HttpRequest, contract: Contract, version_id: int) -> HttpResponse:
-    from openpyxl import Workbook
-
     version = _version(request, contract, version_id)
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = str(_("Measures"))[:31]
-    sheet.append(safe_row(measure_header()))
-    for measure in selectors.version_measures(version):
-        sheet.append(safe_row(measure_row(measure)))
-    buffer = BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return xlsx_response(
+        filename=_filename(version, "xlsx"),
+        header=measure_header(),
+        rows=(measure_row(m) for m in selectors.version_measures(version)),
+        sheet_title=str(_("Measures")),
     )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(version, "xlsx")}"'
-    return response
 
 
 PLAN_TEMPLATE = """

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from localsafety.activities import selectors as activity_selectors
 from localsafety.contracts.access import scope_for
 from localsafety.contracts.models import Contract, DecisionAction
 from localsafety.contracts.ownership import Need
@@ -108,7 +109,12 @@ def plan(request: HttpRequest, contract: Contract) -> HttpResponse:
     scope = scope_for(request.user)
     context = tab_context(request, contract, TAB)
     if not scope.can_read_contract(contract.pk):
-        context["measures"] = selectors.published_measures(request.user, contract)
+        measures = list(selectors.published_measures(request.user, contract))
+        # Their progress, as aggregates only (activities held, people reached).
+        progress = activity_selectors.published_progress(contract)
+        for measure in measures:
+            measure.progress = progress.get(measure.lineage)  # type: ignore[attr-defined]
+        context["measures"] = measures
         return render(request, "plans/public.html", context)
     found = selectors.plan_of(request.user, contract)
     if found is None:

@@ -22,13 +22,26 @@ from localsafety.testing import leakwalk
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 FORMULA_TITLE = '=HYPERLINK("http://attacker.example/","Open")'
+FORMULA_ORGANISATION = "@SUM(1+1)"
 SPREADSHEET_TYPES = ("text/csv", "application/vnd.", "text/tab-separated-values")
 
 
-def _cells(body: str) -> list[str]:
+def _rows(body: str) -> list[list[str]]:
     first = body.partition("\n")[0]
     delimiter = max(";,\t", key=first.count)
-    return [cell for row in csv.reader(io.StringIO(body), delimiter=delimiter) for cell in row]
+    return [row for row in csv.reader(io.StringIO(body), delimiter=delimiter) if row]
+
+
+def _workbook_rows(raw: bytes) -> list[list[str]]:
+    """The text cells of an XLSX answer, row by row (a workbook is read cell by cell too)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(raw), read_only=True)
+    return [
+        [str(value) for value in row if isinstance(value, str)]
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+    ]
 
 
 @pytest.mark.slow
@@ -42,7 +55,7 @@ def test_every_csv_export_neutralises_formulas(world, client_for):
         expected_version=contract.version,
         changes={"title": FORMULA_TITLE, "summary": "+cmd|' /C calc'!A0"},
     )
-    world.ngo_a.name = "@SUM(1+1)"
+    world.ngo_a.name = FORMULA_ORGANISATION
     world.ngo_a.save(update_fields=["name"])
 
     client = client_for(world.national)
@@ -56,11 +69,15 @@ def test_every_csv_export_neutralises_formulas(world, client_for):
                 continue  # a stored document, served as its uploader made it: not an export
             assert response.status_code == 200, path
             raw = b"".join(response.streaming_content) if response.streaming else response.content
-            body = raw.decode("utf-8-sig")
             exports.append(path)
-            cells = _cells(body)
+            rows = _workbook_rows(raw) if raw.startswith(b"PK") else _rows(raw.decode("utf-8-sig"))
+            cells = [cell for row in rows for cell in row]
             unsafe += [(path, cell) for cell in cells if cell.startswith(FORMULA_TRIGGERS)]
-            if "'" + FORMULA_TITLE not in cells:
+            # The walk must have read a planted formula (the contract's title, or the
+            # organisation's name in exports that list organisations but not the contract).
+            # (An export with no rows for this contract, a header only, has nothing planted.)
+            planted = {"'" + FORMULA_TITLE, "'" + FORMULA_ORGANISATION}
+            if len(rows) > 1 and not planted & set(cells):
                 unsafe.append((path, "the planted title is missing: the walk read nothing"))
     assert exports, "no CSV found: the walk would pass for nothing"
     assert "/contracts/export.csv" in exports

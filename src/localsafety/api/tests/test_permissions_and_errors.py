@@ -13,7 +13,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from localsafety.api import contracts, organisations, plans, territory
+from localsafety.api import activities, contracts, organisations, plans, territory
 from localsafety.api.base import ApiView, ContractApiView
 from localsafety.api.docs import ApiDocsView
 from localsafety.api.permissions import PUBLIC_READ, TwoFactorSatisfied
@@ -33,6 +33,7 @@ OPEN_TO_ANONYMOUS: set[type[APIView]] = {
     organisations.OrganisationListApi,
     organisations.OrganisationDetailApi,
     plans.PublishedMeasureListApi,  # the measures the committee published, nothing else
+    activities.NationalTotalsApi,  # computed national totals (initiatives, people, EUR)
     SpectacularAPIView,  # the schema and its docs page describe the API, no data
     ApiDocsView,
 }
@@ -120,6 +121,7 @@ def test_anonymous_gets_401_from_every_view_that_is_not_open(world):
         "version_id": 1,
         "measure_id": 1,
         "indicator_id": 1,
+        "activity_id": 1,
     }
     client = APIClient()
     checked = 0

@@ -13,7 +13,8 @@ workflow's own transition table and completion rule (:mod:`.workflow`).
 
 Modules: :mod:`.territory` (areas), :mod:`.people` (organisations, people, the commission's
 seats), :mod:`.contracts` (contracts and their bodies, seats, meetings), :mod:`.workflow`
-(stages and decisions), :mod:`.names` (what names and proportions are drawn from).
+(stages and decisions), :mod:`.activities` (plans, measures and activities), :mod:`.names`
+(what names and proportions are drawn from).
 """
 
 from __future__ import annotations
@@ -31,8 +32,10 @@ from django.db import models, transaction
 from django.db.models.deletion import ProtectedError
 from django.utils import timezone
 
+from localsafety.activities.models import Activity
 from localsafety.contracts.models import BodyMember, Contract
 from localsafety.contracts.reference import ensure_national_reference
+from localsafety.devdata.generator.activities import create_plans_and_activities
 from localsafety.devdata.generator.base import (
     BENCH_PASSWORD_ENV,
     BENCH_USERNAME,
@@ -101,6 +104,11 @@ def delete_generated_data() -> dict[str, int]:
     try:
         with _history_not_recorded(), transaction.atomic():
             steps: list[tuple[str, models.QuerySet[Any]]] = [
+                # An activity protects the measure it served: both go, activities first.
+                (
+                    "activities",
+                    Activity.objects.filter(contract__source_note__startswith=MARKER),
+                ),
                 ("contracts", Contract.objects.filter(source_note__startswith=MARKER)),
                 ("commission seats", BodyMember.objects.filter(source_note__startswith=MARKER)),
                 ("users", generated_users),
@@ -197,6 +205,7 @@ def _generate(
         national_axes=reference.axes,
         log=log,
     )
+    counts.update(create_plans_and_activities(scale=scale, rng=rng, note=note, log=log))
     published = list(
         Contract.objects.filter(source_note=note, is_published=True)
         .order_by("pk")

@@ -172,3 +172,26 @@ def test_generated_stages_follow_the_workflow_transitions(generated: None) -> No
             StageStatus.NOT_STARTED,
             StageStatus.IN_PREPARATION,
         )
+
+
+def test_plans_and_activities_are_generated_consistently(generated: None) -> None:
+    """Every generated contract has an approved plan; activities respect the rules the
+    services enforce (the measure's contract and start, isolated ones without a measure)."""
+    from django.db.models import F
+
+    from localsafety.activities.models import Activity, ActivityCost
+    from localsafety.plans.models import Measure, PlanVersion
+
+    contracts = Contract.objects.filter(source_note__startswith=MARKER).count()
+    assert PlanVersion.objects.filter(status="approved").count() == contracts
+    assert Measure.objects.count() == 3 * contracts
+    activities = Activity.objects.all()
+    assert activities.count() == 12 * contracts
+    with_measure = activities.filter(measure__isnull=False)
+    assert not with_measure.exclude(measure__contract_id=F("contract_id")).exists()
+    assert not with_measure.filter(starts_on__lt=F("measure__starts_on")).exists()
+    assert activities.filter(measure__isnull=True).exists()
+    for activity in activities.filter(cost_total__gt=0)[:20]:
+        assert sum(c.amount for c in ActivityCost.objects.filter(activity=activity)) == (
+            activity.cost_total
+        )
