@@ -100,7 +100,7 @@ class ContractForm(forms.Form):
             )
             if contract_id:
                 areas = areas | Area.objects.filter(owner_contract_id=contract_id)
-        _model_field(self, "areas").queryset = areas.order_by("kind", "name")
+        _model_field(self, "areas").queryset = areas.order_by("kind", "name_key", "name")
         axes = Axis.objects.national()
         if contract_id:
             axes = axes | Axis.objects.filter(contract_id=contract_id)

@@ -16,6 +16,7 @@ from localsafety.contracts.ownership import (
     Need,
     contract_condition,
 )
+from localsafety.core.fields import FoldedKeyField, FoldedKeys
 from localsafety.core.models import OriginMixin
 from localsafety.territory.models import Area, AreaKind
 
@@ -58,8 +59,10 @@ class ContractQuerySet(models.QuerySet["Contract"]):
         )
 
 
-class Contract(OriginMixin):
+class Contract(FoldedKeys, OriginMixin):
     title = models.CharField(_("title"), max_length=250)
+    # The title folded for search (core.text): "loule" finds "CLS de Loulé".
+    title_key = FoldedKeyField(source="title", max_length=250)
     category = models.CharField(
         _("category"), max_length=14, choices=ContractCategory.choices, db_index=True
     )
@@ -105,7 +108,7 @@ class Contract(OriginMixin):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[areas, axes])
+    history = HistoricalRecords(m2m_fields=[areas, axes], excluded_fields=["title_key"])
     objects = ContractQuerySet.as_manager()
 
     class Meta:
@@ -297,7 +300,7 @@ class BodyMember(ContractOwned, OriginMixin):
     class Meta:
         verbose_name = _("body member")
         verbose_name_plural = _("body members")
-        ordering = ["body", "role", "organisation__name"]
+        ordering = ["body", "role", "organisation__name_key", "organisation__name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["body"],

@@ -25,6 +25,7 @@ from localsafety.contracts.models import (
 )
 from localsafety.contracts.ownership import Need
 from localsafety.core.access import get_object_for_user
+from localsafety.core.text import fold
 from localsafety.organisations.models import Organisation
 from localsafety.territory.models import Area, AreaKind
 
@@ -61,7 +62,8 @@ def contract_list(user: Any, filters: ContractFilters | None = None) -> QuerySet
         queryset = queryset.filter(municipality__nuts2_code=filters.region)
     if filters.q:
         queryset = queryset.filter(
-            Q(title__icontains=filters.q) | Q(municipality__name__icontains=filters.q)
+            Q(title_key__contains=fold(filters.q))
+            | Q(municipality__name_key__contains=fold(filters.q))
         )
     return queryset.distinct().order_by("-signed_on", "title", "pk")
 
@@ -127,7 +129,9 @@ def contracts_generation() -> tuple[Any, ...]:
 
 
 def nuts2_regions() -> QuerySet[Area]:
-    return Area.objects.filter(kind=AreaKind.NUTS2, owner_contract__isnull=True).order_by("name")
+    return Area.objects.filter(kind=AreaKind.NUTS2, owner_contract__isnull=True).order_by(
+        "name_key", "name"
+    )
 
 
 def national_axes() -> QuerySet[Axis]:
@@ -182,11 +186,13 @@ def contract_bodies(contract: Contract) -> list[GovernanceBody]:
 
 
 def contract_areas(contract: Contract) -> list[Area]:
-    return list(contract.areas.select_related("parent").order_by("kind", "name"))
+    return list(contract.areas.select_related("parent").order_by("kind", "name_key", "name"))
 
 
 def national_commission() -> GovernanceBody | None:
-    members = BodyMember.objects.select_related("organisation").order_by("organisation__name")
+    members = BodyMember.objects.select_related("organisation").order_by(
+        "organisation__name_key", "organisation__name"
+    )
     return (
         GovernanceBody.objects.filter(kind=BodyKind.INTERMINISTERIAL, contract__isnull=True)
         .prefetch_related(Prefetch("members", queryset=members))

@@ -41,8 +41,8 @@ class OrganisationFilterForm(forms.Form):
         field.queryset = (
             Area.objects.filter(kind=AreaKind.MUNICIPALITY, organisations__isnull=False)
             .distinct()
-            .only("pk", "name")
-            .order_by("name")
+            .only("pk", "name", "name_key")
+            .order_by("name_key", "name")
         )
 
 
@@ -57,7 +57,9 @@ class OrganisationForm(forms.ModelForm[Organisation]):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         field = self.fields["municipality"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Area.objects.filter(kind=AreaKind.MUNICIPALITY).order_by("name")
+        field.queryset = Area.objects.filter(kind=AreaKind.MUNICIPALITY).order_by(
+            "name_key", "name"
+        )
 
 
 class OrganisationRegisterForm(OrganisationForm):

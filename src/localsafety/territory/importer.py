@@ -656,6 +656,7 @@ def _store(
             for key, value in values.items():
                 setattr(area, key, value)
             area.updated_at = now
+            area.refresh_keys()  # bulk_update calls no pre_save
             to_update.append(area)
         area.full_clean(validate_unique=False, validate_constraints=False)
     if to_create:
@@ -676,6 +677,7 @@ def _store(
                 "area_km2",
                 "source_note",
                 "updated_at",
+                "name_key",
             ],
             batch_size=500,
             default_user=user,

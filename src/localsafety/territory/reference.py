@@ -60,7 +60,8 @@ COMPARED_FIELDS = [
     "data_origin",
     "source_note",
 ]
-UPDATE_FIELDS = [name.removesuffix("_id") for name in COMPARED_FIELDS] + ["updated_at"]
+# ``bulk_update`` calls no ``pre_save``: the name's folded key is set and written with it.
+UPDATE_FIELDS = [name.removesuffix("_id") for name in COMPARED_FIELDS] + ["updated_at", "name_key"]
 
 
 @dataclass
@@ -131,6 +132,7 @@ class _Upserter:
                         changed = True
                 if changed:
                     area.updated_at = self.now
+                    area.refresh_keys()
                     to_update.append(area)
                 else:
                     self.stats.unchanged[kind] += 1

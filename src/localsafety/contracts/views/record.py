@@ -209,7 +209,7 @@ def contract_map_geojson(request: HttpRequest) -> HttpResponse:
             "municipality__code",
             "municipality__geometry",
         )
-        .order_by("municipality__name", "title")
+        .order_by("municipality__name_key", "title_key", "pk")
     )
     import json
 
@@ -326,7 +326,7 @@ def contract_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             pk__in=scope.managed_organisation_ids & scope.municipality_organisation_ids
         )
         municipalities = municipalities.filter(organisations__in=organisations).distinct()
-    organisations = organisations.order_by("name")
+    organisations = organisations.order_by("name_key", "name")
     form = ContractCreateForm(
         request.POST or None, organisations=organisations, municipalities=municipalities
     )
