@@ -5,7 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from localsafety.contracts.access import scope_for
 from localsafety.contracts.models import (
@@ -255,3 +266,44 @@ def person_seats(user: Any) -> QuerySet[BodyMember]:
         .select_related("body", "body__contract", "organisation")
         .order_by("body__contract__title", "body__kind")
     )
+
+
+#: How many organisations a committee-seat chooser shows at once (it is searched, not scrolled).
+CHOOSER_LIMIT = 20
+
+
+def organisations_to_seat(
+    user: Any, contract: Contract, *, query: str = "", selected: Any = None
+) -> tuple[list[Organisation], bool]:
+    """Active organisations to offer for a seat on ``contract``'s bodies: those of the
+    contract's municipality first, then the rest by name; matching ``query`` (accents and
+    case ignored) when one is given. At most ``CHOOSER_LIMIT``, and whether more match; the
+    organisation already ``selected`` (a form sent back with errors) is always among them."""
+    organisations = Organisation.objects.visible_to(user).filter(is_active=True)
+    if query.strip():
+        key = fold(query)
+        organisations = organisations.filter(
+            Q(name_key__contains=key) | Q(short_name_key__contains=key)
+        )
+    ranked = list(
+        organisations.select_related("municipality")
+        .annotate(
+            elsewhere=Case(
+                When(municipality_id=contract.municipality_id, then=Value(0)), default=Value(1)
+            )
+        )
+        .order_by("elsewhere", "name_key", "name", "pk")[: CHOOSER_LIMIT + 1]
+    )
+    more = len(ranked) > CHOOSER_LIMIT
+    chosen = ranked[:CHOOSER_LIMIT]
+    selected_pk = getattr(selected, "pk", selected)
+    if selected_pk and all(organisation.pk != selected_pk for organisation in chosen):
+        extra = (
+            Organisation.objects.visible_to(user)
+            .filter(is_active=True, pk=selected_pk)
+            .select_related("municipality")
+            .first()
+        )
+        if extra is not None:
+            chosen.insert(0, extra)
+    return chosen, more

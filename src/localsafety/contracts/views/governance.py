@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from localsafety.contracts import selectors, services
 from localsafety.contracts.access import scope_for
 from localsafety.contracts.forms import (
     BodyMemberForm,
     ChairForm,
+    OrganisationChooser,
+    chooser_context,
 )
 from localsafety.contracts.models import (
     BodyMember,
@@ -25,6 +29,7 @@ from localsafety.contracts.ownership import Need
 from localsafety.contracts.views.base import contract_view, form_page, tab_context
 from localsafety.core.access import get_object_for_user, require
 from localsafety.core.http import AuthenticatedHttpRequest
+from localsafety.core.params import BadParameter, int_param
 from localsafety.organisations.two_factor import require_recent_second_factor
 
 
@@ -44,6 +49,35 @@ def _back_to_governance(request: HttpRequest) -> str:
     return reverse("contracts:governance", args=[contract_id])
 
 
+def params_id(value: Any) -> int | None:
+    """The organisation id a sent-back form named, if it is one (else none is kept)."""
+    try:
+        return int_param({"organisation": str(value or "")}, "organisation")
+    except BadParameter:
+        return None
+
+
+def _offer_organisations(request: HttpRequest, contract: Contract, form: Any) -> Any:
+    """Fill a seat form's organisation chooser: the contract's territory first, or what
+    matches the search the page was sent (the chooser's no-JavaScript search)."""
+    widget = form.fields["organisation"].widget
+    assert isinstance(widget, OrganisationChooser)  # noqa: S101 - typing
+    query = request.GET.get(widget.query_name, "")[:100]
+    selected = form["organisation"].value() if form.is_bound else None
+    options, more = selectors.organisations_to_seat(
+        request.user, contract, query=query, selected=params_id(selected)
+    )
+    governance_url = reverse("contracts:governance", args=[contract.pk])
+    widget.offer(
+        options,
+        more=more,
+        query=query,
+        search_url=reverse("contracts:governance_organisations", args=[contract.pk]),
+        page_url=governance_url,
+    )
+    return form
+
+
 @contract_view("page")
 def governance(request: HttpRequest, contract: Contract) -> HttpResponse:
     context = tab_context(request, contract, "governance")
@@ -57,10 +91,14 @@ def governance(request: HttpRequest, contract: Contract) -> HttpResponse:
             "bodies": bodies,
             "seatable_body_ids": seatable,
             "commission": selectors.national_commission(),
-            "member_form": BodyMemberForm(contract_id=contract.pk, body_ids=seatable)
+            "member_form": _offer_organisations(
+                request, contract, BodyMemberForm(contract_id=contract.pk, body_ids=seatable)
+            )
             if seatable
             else None,
-            "chair_form": ChairForm() if may_name_chair else None,
+            "chair_form": _offer_organisations(request, contract, ChairForm())
+            if may_name_chair
+            else None,
         }
     )
     return render(request, "contracts/governance.html", context)
@@ -74,6 +112,7 @@ def body_member_add(request: AuthenticatedHttpRequest, contract: Contract) -> Ht
     seatable = _seatable_body_ids(request, list(contract.bodies.all()))
     require(bool(seatable), _("You may not change the members of this contract's bodies."))
     form = BodyMemberForm(request.POST, contract_id=contract.pk, body_ids=seatable)
+    _offer_organisations(request, contract, form)
     return form_page(
         request,
         contract=contract,
@@ -117,6 +156,7 @@ def chair_change(request: AuthenticatedHttpRequest, contract: Contract) -> HttpR
         _("Only the chair of the Coordinating Committee or a national user changes its chair."),
     )
     form = ChairForm(request.POST)
+    _offer_organisations(request, contract, form)
     return form_page(
         request,
         contract=contract,
@@ -131,3 +171,29 @@ def chair_change(request: AuthenticatedHttpRequest, contract: Contract) -> HttpR
         success=_("The chair was changed."),
         next_url=lambda _result: reverse("contracts:governance", args=[contract.pk]),
     )
+
+
+@login_required
+@require_GET
+@contract_view("record")
+def governance_organisations(request: AuthenticatedHttpRequest, contract: Contract) -> HttpResponse:
+    """The seat chooser's search (htmx): organisations matching ``q``, territory first."""
+    scope = scope_for(request.user)
+    seatable = _seatable_body_ids(request, list(contract.bodies.all()))
+    require(
+        bool(seatable) or scope.can_seat_committee(contract.pk),
+        _("You may not change the members of this contract's bodies."),
+    )
+    query_name = request.GET.get("query_name", "organisation_q")
+    if query_name not in {"organisation_q", "chair_organisation_q"}:
+        query_name = "organisation_q"
+    query = request.GET.get(query_name, "")[:100]
+    options, more = selectors.organisations_to_seat(request.user, contract, query=query)
+    name = "organisation"
+    field_id = "chair_organisation" if query_name.startswith("chair") else "id_organisation"
+    widget = {
+        "name": name,
+        "attrs": {"id": field_id},
+        **chooser_context(options, value=None, more=more, query=query, query_name=query_name),
+    }
+    return render(request, "contracts/widgets/_organisation_options.html", {"widget": widget})

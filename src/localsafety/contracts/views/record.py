@@ -310,6 +310,15 @@ def contract_areas_geojson(request: HttpRequest, contract: Contract) -> HttpResp
     return JsonResponse({"type": "FeatureCollection", "features": features})
 
 
+def _typed(data: Any, *, multiple: set[str]) -> dict[str, Any]:
+    """A sent form's values as a new form's initial values."""
+    return {
+        name: data.getlist(name) if name in multiple else data.get(name)
+        for name in data
+        if name != "csrfmiddlewaretoken"
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def contract_create(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -327,10 +336,19 @@ def contract_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
         municipalities = municipalities.filter(organisations__in=organisations).distinct()
     organisations = organisations.order_by("name_key", "name")
-    form = ContractCreateForm(
-        request.POST or None, organisations=organisations, municipalities=municipalities
-    )
-    if request.method == "POST" and form.is_valid():
+    if "show_parishes" in request.POST:
+        # "List its parishes": the same form again, as typed, offering the municipality's
+        # parishes; nothing is checked or saved yet.
+        form = ContractCreateForm(
+            initial=_typed(request.POST, multiple={"areas", "axes"}),
+            organisations=organisations,
+            municipalities=municipalities,
+        )
+    else:
+        form = ContractCreateForm(
+            request.POST or None, organisations=organisations, municipalities=municipalities
+        )
+    if request.method == "POST" and form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:
             contract = services.contract_create(
