@@ -16,6 +16,7 @@ from localsafety.contracts.ownership import (
     Need,
     contract_condition,
 )
+from localsafety.core.dates import table_date
 from localsafety.core.fields import FoldedKeyField, FoldedKeys
 from localsafety.core.models import OriginMixin
 from localsafety.territory.models import Area, AreaKind
@@ -104,7 +105,7 @@ class Contract(FoldedKeys, OriginMixin):
         default=False,
         help_text=_("Published contracts have a public page; the rest is for members only."),
     )
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -345,7 +346,7 @@ class Meeting(ContractOwned):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     #: Optimistic locking: a correction names the version it was made on.
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     history = HistoricalRecords(m2m_fields=[attendees])
 
@@ -355,7 +356,7 @@ class Meeting(ContractOwned):
         ordering = ["-held_on", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.body} {self.held_on:%Y-%m-%d}"
+        return f"{self.body} {table_date(self.held_on)}"
 
 
 class DocumentKind(models.TextChoices):
@@ -420,13 +421,13 @@ class Stage(ContractOwned):
         Contract, on_delete=models.CASCADE, related_name="stages", verbose_name=_("contract")
     )
     kind = models.CharField(_("stage"), max_length=16, choices=StageKind.choices)
-    position = models.PositiveSmallIntegerField()
+    position = models.PositiveSmallIntegerField(_("position"))
     status = models.CharField(
         _("status"), max_length=16, choices=StageStatus.choices, default=StageStatus.NOT_STARTED
     )
     summary = models.TextField(_("summary of the deliverable"), blank=True)
     due_on = models.DateField(_("due"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("version"), default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()

@@ -2,7 +2,7 @@
 
 import localsafety.core.fields
 from localsafety.core.text import fold
-from django.db import migrations
+from django.db import migrations, models
 
 
 def fill_keys(apps, schema_editor):
@@ -38,6 +38,46 @@ class Migration(migrations.Migration):
                 max_length=250,
                 source="title",
             ),
+        ),
+        migrations.AlterField(
+            model_name="contract",
+            name="version",
+            field=models.PositiveIntegerField(default=1, verbose_name="version"),
+        ),
+        migrations.AlterField(
+            model_name="historicalcontract",
+            name="version",
+            field=models.PositiveIntegerField(default=1, verbose_name="version"),
+        ),
+        migrations.AlterField(
+            model_name="historicalmeeting",
+            name="version",
+            field=models.PositiveIntegerField(default=1, verbose_name="version"),
+        ),
+        migrations.AlterField(
+            model_name="historicalstage",
+            name="position",
+            field=models.PositiveSmallIntegerField(verbose_name="position"),
+        ),
+        migrations.AlterField(
+            model_name="historicalstage",
+            name="version",
+            field=models.PositiveIntegerField(default=1, verbose_name="version"),
+        ),
+        migrations.AlterField(
+            model_name="meeting",
+            name="version",
+            field=models.PositiveIntegerField(default=1, verbose_name="version"),
+        ),
+        migrations.AlterField(
+            model_name="stage",
+            name="position",
+            field=models.PositiveSmallIntegerField(verbose_name="position"),
+        ),
+        migrations.AlterField(
+            model_name="stage",
+            name="version",
+            field=models.PositiveIntegerField(default=1, verbose_name="version"),
         ),
         migrations.RunPython(fill_keys, migrations.RunPython.noop),
     ]

@@ -12,7 +12,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -35,6 +34,7 @@ from localsafety.contracts.models import (
 from localsafety.contracts.ownership import Need
 from localsafety.contracts.views.base import contract_view, form_page, tab_context
 from localsafety.core.access import get_object_for_user, require
+from localsafety.core.dates import table_date
 from localsafety.core.errors import DomainError
 from localsafety.core.exports import csv_response
 from localsafety.core.forms import add_service_error, query_without_page
@@ -150,9 +150,7 @@ def _result_rows(contracts: Any) -> list[dict[str, Any]]:
             "municipality": contract.municipality.name,
             "municipality_url": municipality.format(contract.municipality.code),
             "region": contract.region_name or "—",
-            "signed": date_format(contract.signed_on, "SHORT_DATE_FORMAT")
-            if contract.signed_on
-            else "—",
+            "signed": table_date(contract.signed_on) or "—",
             "stage_label": stages.get(contract.stage, contract.stage),
             "origin": contract.data_origin,
             "origin_label": origins.get(contract.data_origin, contract.data_origin),
@@ -184,7 +182,7 @@ def contract_export_csv(request: HttpRequest) -> HttpResponse:
                 contract.get_category_display(),
                 contract.municipality.name,
                 contract.municipality.code,
-                contract.signed_on.strftime("%d/%m/%Y") if contract.signed_on else "",
+                table_date(contract.signed_on),
                 contract.get_stage_display(),
                 contract.get_data_origin_display(),
             ]
