@@ -40,6 +40,7 @@ from localsafety.contracts.models import (
     Stage,
 )
 from localsafety.core.dates import table_date, table_datetime
+from localsafety.core.notes import translated_note
 
 MAX_HISTORY = 200
 
@@ -370,6 +371,8 @@ def _display(field: Any, value: Any, name_of: Callable[[type[Model], Any], str])
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if field.name == "source_note":
+        return translated_note(value)
     if isinstance(value, dt.datetime):
         return table_datetime(value)
     if isinstance(value, dt.date):

@@ -16,6 +16,25 @@ import datetime as dt
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext_noop
+
+# Django's month names, which our catalogue translates in lower case ("julho"): Portuguese
+# writes months in lower case, Django's own pt catalogue capitalises them. Listed here so
+# that the catalogue keeps them.
+MONTHS = [
+    gettext_noop("January"),
+    gettext_noop("February"),
+    gettext_noop("March"),
+    gettext_noop("April"),
+    gettext_noop("May"),
+    gettext_noop("June"),
+    gettext_noop("July"),
+    gettext_noop("August"),
+    gettext_noop("September"),
+    gettext_noop("October"),
+    gettext_noop("November"),
+    gettext_noop("December"),
+]
 
 
 def _local(value: dt.date | dt.datetime) -> dt.date | dt.datetime:

@@ -48,12 +48,12 @@ def catalogue() -> dict[str, str]:
 def _english_patterns() -> tuple[set[str], list[re.Pattern[str]]]:
     """Messages to look for: exact texts, and patterns for messages with placeholders."""
     entries = catalogue()
-    portuguese = {_normal(msgstr) for msgstr in entries.values()}
+    portuguese = {_key(msgstr) for msgstr in entries.values()}
     exact: set[str] = set()
     patterns: list[re.Pattern[str]] = []
     for msgid, msgstr in entries.items():
-        english = _normal(msgid)
-        if not msgstr or english == _normal(msgstr) or english in portuguese:
+        english = _key(msgid)
+        if not msgstr or english == _key(msgstr) or english in portuguese:
             continue
         if not re.search(r"[A-Za-z]{2}", english):
             continue
@@ -61,7 +61,7 @@ def _english_patterns() -> tuple[set[str], list[re.Pattern[str]]]:
             pieces = _PLACEHOLDER.split(english)
             if sum(len(piece.strip()) for piece in pieces) < 8:
                 continue  # "%(name)s (%(code)s)" says nothing about its language
-            patterns.append(re.compile("^" + ".+?".join(map(re.escape, pieces)) + "$"))
+            patterns.append(re.compile("^" + ".+?".join(map(re.escape, pieces)) + "$", re.I))
         else:
             exact.add(english)
     return exact, patterns
@@ -71,15 +71,24 @@ def _normal(text: str) -> str:
     return " ".join(text.split())
 
 
+def _key(text: str) -> str:
+    """Messages are compared without case: "Version" on a page is the msgid "version"."""
+    return _normal(text).casefold()
+
+
 class _Texts(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.texts: list[str] = []
         self._skip = 0
+        # Open elements that said they are in English (``lang="en"``: a cited title).
+        self._english: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in {"script", "style", "template"}:
             self._skip += 1
+        if (dict(attrs).get("lang") or "").startswith("en") and tag != "html":
+            self._english.append(tag)
         for name, value in attrs:
             if value and (
                 name in _TEXT_ATTRIBUTES
@@ -90,9 +99,11 @@ class _Texts(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in {"script", "style", "template"} and self._skip:
             self._skip -= 1
+        if self._english and self._english[-1] == tag:
+            self._english.pop()
 
     def handle_data(self, data: str) -> None:
-        if not self._skip and data.strip():
+        if not self._skip and not self._english and data.strip():
             self.texts.append(data)
 
 
@@ -107,7 +118,21 @@ def english_on_page(html: str) -> list[str]:
     exact, patterns = _english_patterns()
     found = []
     for text in page_texts(html):
-        candidates = {text, text.rstrip(":").strip(), text.strip("()").strip()}
-        if candidates & exact or any(pattern.match(text) for pattern in patterns):
+        key = _key(text)
+        candidates = {key, key.rstrip(":").strip(), key.strip("()").strip()}
+        if (
+            candidates & exact
+            or any(pattern.match(text) for pattern in patterns)
+            or ENGLISH_WORDS.search(text)
+        ):
             found.append(text)
     return found
+
+
+#: Words of English that Portuguese never uses: a sentence with one was not translated
+#: (a string typed without ``{% translate %}``, a reason stored in English, a library's text).
+ENGLISH_WORDS = re.compile(
+    r"\b(the|and|of|with|by|from|is|are|was|this|that|these|those|which|their|its|your|you|"
+    r"will|been|has|have|to|in|on|at|or|an|not|into|than|then|there|here|when|where|"
+    r"who|what|why|how)\b"
+)
