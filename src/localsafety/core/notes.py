@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 #: What separates the parts of a stored note: a catalogue message, then a citation.
@@ -18,3 +20,15 @@ NOTE_SEPARATOR = " | "
 def translated_note(note: Any) -> str:
     text = str(note or "")
     return " — ".join(gettext(part) for part in text.split(NOTE_SEPARATOR) if part)
+
+
+def note_html(note: Any) -> SafeString:
+    """The same for a page: the citations that follow the message are marked as ``<cite>``
+    (a work's title keeps its own language)."""
+    text = str(note or "")
+    first, *citations = [part for part in text.split(NOTE_SEPARATOR) if part] or [""]
+    return format_html(
+        "{}{}",
+        gettext(first),
+        format_html_join("", " — <cite>{}</cite>", ((citation,) for citation in citations)),
+    )

@@ -87,7 +87,8 @@ class _Texts(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in {"script", "style", "template"}:
             self._skip += 1
-        if (dict(attrs).get("lang") or "").startswith("en") and tag != "html":
+        # A cited work keeps its own title; an element in English says so with ``lang``.
+        if tag == "cite" or ((dict(attrs).get("lang") or "").startswith("en") and tag != "html"):
             self._english.append(tag)
         for name, value in attrs:
             if value and (

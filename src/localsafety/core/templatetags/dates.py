@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.safestring import SafeString
 
 from localsafety.core import dates
-from localsafety.core.notes import translated_note
+from localsafety.core.notes import note_html
 
 register = template.Library()
 
@@ -18,6 +19,6 @@ register.filter("table_datetime", dates.table_datetime)
 
 
 @register.filter
-def source_note(note: Any) -> str:
+def source_note(note: Any) -> SafeString:
     """A record's source note in the page's language (``core.notes``)."""
-    return translated_note(note)
+    return note_html(note)
