@@ -62,7 +62,6 @@ _WITH_ARTICLE = {
     "Povoação": "a",
     "Póvoa de Lanhoso": "a",
     "Póvoa de Varzim": "a",
-    "Praia da Vitória": "a",
     "Ribeira Brava": "a",
     "Ribeira Grande": "a",
     "Sertã": "a",
@@ -80,29 +79,18 @@ _WITH_ARTICLE = {
 _WITHOUT_ARTICLE = {"Porto de Mós", "Vila do Porto", "Vila do Bispo", "Vila do Conde"}
 
 # First words that bring their article to any name they begin (parishes, places, estates).
+# None begins a municipality's name: "Castelo Branco", "Torre de Moncorvo", "Ponta Delgada"
+# and "Vale de Cambra" take a plain "de", so such words are not rules here.
 _FIRST_WORD_ARTICLE = {
     "Sé": "a",
     "Bairro": "o",
     "Quinta": "a",
-    "Ribeira": "a",
-    "Praia": "a",
-    "Ponta": "a",
-    "Póvoa": "a",
-    "Lagoa": "",  # "de Lagoa", the municipalities as their councils write it
-    "Caldas": "as",
-    "Lajes": "as",
-    "Arcos": "os",
     "Cerco": "o",
-    "Vale": "o",
-    "Monte": "o",
-    "Castelo": "o",
     "Parque": "o",
-    "Alto": "o",
-    "Torre": "a",
-    "Serra": "a",
     "Baixa": "a",
     "Graça": "a",
     "Estrela": "a",
+    "Pasteleira": "a",
 }
 
 _CONTRACTION = {"": "de", "o": "do", "a": "da", "os": "dos", "as": "das"}
