@@ -8,22 +8,32 @@ with one query for the whole list, whatever its size.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from django import forms
-from django.db.models import Count
 
+from localsafety.core.text import fold
 from localsafety.territory.models import Area, AreaKind
 
 
 def repeated_municipality_labels() -> dict[int, str]:
-    """``pk -> "Name (district or island)"`` for every municipality whose name repeats."""
-    official = Area.objects.filter(kind=AreaKind.MUNICIPALITY, owner_contract__isnull=True)
-    repeated = (
-        official.order_by().values("name_key").annotate(n=Count("pk")).filter(n__gt=1)
-    ).values("name_key")
-    rows = official.filter(name_key__in=repeated).values_list("pk", "name", "parent__name")
-    return {pk: f"{name} ({parent})" if parent else name for pk, name, parent in rows}
+    """``pk -> "Name (district or island)"`` for every municipality whose name repeats.
+
+    One query over the 308 municipalities' names (grouping them in the database would
+    cost the same and say less)."""
+    rows = Area.objects.filter(kind=AreaKind.MUNICIPALITY, owner_contract__isnull=True).values_list(
+        "pk", "name", "parent__name"
+    )
+    by_key: dict[str, list[tuple[int, str, str | None]]] = defaultdict(list)
+    for pk, name, parent in rows:
+        by_key[fold(name)].append((pk, name, parent))
+    return {
+        pk: f"{name} ({parent})" if parent else name
+        for same in by_key.values()
+        if len(same) > 1
+        for pk, name, parent in same
+    }
 
 
 def municipality_label(area: Area, labels: dict[int, str]) -> str:
@@ -39,12 +49,9 @@ class MunicipalityChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
             Area.objects.filter(kind=AreaKind.MUNICIPALITY, owner_contract__isnull=True),
         )
         super().__init__(*args, **kwargs)
+        # Each form's copy of the field computes the labels once (the class's own is never
+        # rendered, so every copy starts with none).
         self._labels: dict[int, str] | None = None
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
-        copy = super().__deepcopy__(memo)
-        copy._labels = None  # each form computes its labels afresh, once
-        return copy
 
     def label_from_instance(self, obj: Any) -> str:
         if self._labels is None:
