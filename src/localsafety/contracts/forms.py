@@ -199,15 +199,6 @@ class AxisForm(forms.Form):
     name_en = forms.CharField(label=_("Name (English)"), max_length=200)
 
 
-class SignatoryForm(forms.Form):
-    organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.all()
-    )
-    signed_by = forms.CharField(
-        label=_("Signed by (name and office)"), max_length=200, required=False
-    )
-
-
 class OrganisationChooser(forms.Widget):
     """A searchable list of organisations instead of a select of every one (issue 8, point 7).
 
@@ -280,6 +271,17 @@ def chooser_context(
         "query": query,
         "query_name": query_name,
     }
+
+
+class SignatoryForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.all(),
+        widget=OrganisationChooser(),
+    )
+    signed_by = forms.CharField(
+        label=_("Signed by (name and office)"), max_length=200, required=False
+    )
 
 
 class _PersonInOrganisationForm(forms.Form):

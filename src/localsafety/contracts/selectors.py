@@ -287,6 +287,7 @@ def organisations_to_seat(
         )
     ranked = list(
         organisations.select_related("municipality")
+        .defer("municipality__geometry", "municipality__description")
         .annotate(
             elsewhere=Case(
                 When(municipality_id=contract.municipality_id, then=Value(0)), default=Value(1)
@@ -302,6 +303,7 @@ def organisations_to_seat(
             Organisation.objects.visible_to(user)
             .filter(is_active=True, pk=selected_pk)
             .select_related("municipality")
+            .defer("municipality__geometry", "municipality__description")
             .first()
         )
         if extra is not None:

@@ -175,3 +175,35 @@ def test_the_governance_page_does_not_grow_with_the_register(world, client_for):
         ),
         shows_growth=lambda response: "Associação Aaa 1" in response.content.decode(),
     )
+
+
+def test_the_signatory_form_uses_the_same_chooser(world, client_for):
+    _grow_register(world)
+    client = client_for(world.coordinator_a)
+    url = reverse("contracts:signatory_add", args=[world.contract_a.pk])
+    html = client.get(url).content.decode()
+    assert '<select name="organisation"' not in html
+    assert 0 < len(_radios(html)) <= 20
+    html = client.get(url, {"organisation_q": "distante 119"}).content.decode()
+    assert _radios(html) == ["Entidade Distante 119"]
+    response = client.post(url, {"organisation": world.psp.pk, "signed_by": "Comandante"})
+    assert response.status_code == 302
+    assert world.contract_a.signatories.filter(organisation=world.psp).exists()
+
+
+def test_the_seat_search_does_not_grow_with_the_register(world, client_for):
+    client = client_for(world.coordinator_a)
+    assert_num_queries_stable(
+        client,
+        reverse("contracts:governance_organisations", args=[world.contract_a.pk]),
+        data={"organisation_q": "associacao"},
+        expected=EXPECTED_SEARCH_QUERIES,
+        grow=lambda: Organisation.objects.bulk_create(
+            Organisation(name=f"Associação Aaa {n}", kind=OrganisationKind.ASSOCIATION)
+            for n in range(300)
+        ),
+        shows_growth=lambda response: "Associação Aaa 1" in response.content.decode(),
+    )
+
+
+EXPECTED_SEARCH_QUERIES = 7

@@ -57,7 +57,9 @@ def params_id(value: Any) -> int | None:
         return None
 
 
-def _offer_organisations(request: HttpRequest, contract: Contract, form: Any) -> Any:
+def offer_organisations(
+    request: HttpRequest, contract: Contract, form: Any, *, page_url: str = ""
+) -> Any:
     """Fill a seat form's organisation chooser: the contract's territory first, or what
     matches the search the page was sent (the chooser's no-JavaScript search)."""
     widget = form.fields["organisation"].widget
@@ -73,7 +75,7 @@ def _offer_organisations(request: HttpRequest, contract: Contract, form: Any) ->
         more=more,
         query=query,
         search_url=reverse("contracts:governance_organisations", args=[contract.pk]),
-        page_url=governance_url,
+        page_url=page_url or governance_url,
     )
     return form
 
@@ -91,12 +93,12 @@ def governance(request: HttpRequest, contract: Contract) -> HttpResponse:
             "bodies": bodies,
             "seatable_body_ids": seatable,
             "commission": selectors.national_commission(),
-            "member_form": _offer_organisations(
+            "member_form": offer_organisations(
                 request, contract, BodyMemberForm(contract_id=contract.pk, body_ids=seatable)
             )
             if seatable
             else None,
-            "chair_form": _offer_organisations(request, contract, ChairForm())
+            "chair_form": offer_organisations(request, contract, ChairForm())
             if may_name_chair
             else None,
         }
@@ -112,7 +114,7 @@ def body_member_add(request: AuthenticatedHttpRequest, contract: Contract) -> Ht
     seatable = _seatable_body_ids(request, list(contract.bodies.all()))
     require(bool(seatable), _("You may not change the members of this contract's bodies."))
     form = BodyMemberForm(request.POST, contract_id=contract.pk, body_ids=seatable)
-    _offer_organisations(request, contract, form)
+    offer_organisations(request, contract, form)
     return form_page(
         request,
         contract=contract,
@@ -156,7 +158,7 @@ def chair_change(request: AuthenticatedHttpRequest, contract: Contract) -> HttpR
         _("Only the chair of the Coordinating Committee or a national user changes its chair."),
     )
     form = ChairForm(request.POST)
-    _offer_organisations(request, contract, form)
+    offer_organisations(request, contract, form)
     return form_page(
         request,
         contract=contract,

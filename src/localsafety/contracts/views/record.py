@@ -33,6 +33,7 @@ from localsafety.contracts.models import (
 )
 from localsafety.contracts.ownership import Need
 from localsafety.contracts.views.base import contract_view, form_page, tab_context
+from localsafety.contracts.views.governance import offer_organisations
 from localsafety.core.access import get_object_for_user, require
 from localsafety.core.dates import table_date
 from localsafety.core.errors import DomainError
@@ -441,10 +442,16 @@ def axis_create(request: AuthenticatedHttpRequest, contract: Contract) -> HttpRe
 @require_http_methods(["GET", "POST"])
 @contract_view("page", may="manage")
 def signatory_add(request: AuthenticatedHttpRequest, contract: Contract) -> HttpResponse:
+    form = offer_organisations(
+        request,
+        contract,
+        SignatoryForm(request.POST or None),
+        page_url=reverse("contracts:signatory_add", args=[contract.pk]),
+    )
     return form_page(
         request,
         contract=contract,
-        form=SignatoryForm(request.POST or None),
+        form=form,
         tab="summary",
         title=_("Add a signatory"),
         action=lambda data: services.signatory_add(
