@@ -204,8 +204,9 @@ class OrganisationChooser(forms.Widget):
 
     The page offers a few (``contracts.selectors.organisations_to_seat``: the contract's
     territory first) and a search box: with JavaScript, htmx asks the search endpoint as
-    one types; without it, the search button sends the form back to its page as a GET and
-    the page offers what matches. The field still validates any active organisation.
+    one types; without it, the search button posts the form (named ``organisation_search``)
+    and the view shows it again, as typed, offering what matches. The field still validates
+    any active organisation.
     """
 
     template_name = "contracts/widgets/organisation_chooser.html"
@@ -217,7 +218,6 @@ class OrganisationChooser(forms.Widget):
         self.more = False
         self.query = ""
         self.search_url = ""
-        self.page_url = ""
 
     def offer(
         self,
@@ -226,10 +226,9 @@ class OrganisationChooser(forms.Widget):
         more: bool,
         query: str,
         search_url: str,
-        page_url: str,
     ) -> None:
         self.options, self.more, self.query = options, more, query
-        self.search_url, self.page_url = search_url, page_url
+        self.search_url = search_url
 
     def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
@@ -243,7 +242,6 @@ class OrganisationChooser(forms.Widget):
             )
         )
         context["widget"]["search_url"] = self.search_url
-        context["widget"]["page_url"] = self.page_url
         return context
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:

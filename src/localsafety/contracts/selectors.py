@@ -76,7 +76,7 @@ def contract_list(user: Any, filters: ContractFilters | None = None) -> QuerySet
             Q(title_key__contains=fold(filters.q))
             | Q(municipality__name_key__contains=fold(filters.q))
         )
-    return queryset.distinct().order_by("-signed_on", "title", "pk")
+    return queryset.distinct().order_by("-signed_on", "title_key", "title", "pk")
 
 
 def contract_counts(

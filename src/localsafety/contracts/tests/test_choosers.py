@@ -131,7 +131,25 @@ def test_the_seat_chooser_offers_the_territory_first_and_searches_the_rest(world
     assert offered[:2] == ["Agrupamento de Escolas do Lumiar", "Câmara Municipal de Lisboa"]
     assert "Entidade Distante 119" not in html
     assert '<select name="organisation"' not in html
-    # Without JavaScript: the search button sends the query back to the page.
+    # Without JavaScript: the search button posts the form, which comes back as typed,
+    # offering what matches; nothing is decided.
+    core = world.contract_a.bodies.get(kind="core")
+    seats = core.members.count()
+    response = client.post(
+        reverse("contracts:body_member_add", args=[world.contract_a.pk]),
+        {
+            "body": core.pk,
+            "role": "secretary",
+            "organisation_q": "distante 11",
+            "organisation_search": "1",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert _radios(html) == [f"Entidade Distante {n}" for n in range(110, 120)]
+    assert re.search(r'<option value="secretary" selected>', html)
+    assert "error-summary" not in html and core.members.count() == seats
+    # A link may carry the search too (GET).
     html = client.get(url, {"organisation_q": "distante 11"}).content.decode()
     assert _radios(html) == [f"Entidade Distante {n}" for n in range(110, 120)]
     # With JavaScript: htmx asks the endpoint; accents and case are ignored.

@@ -26,7 +26,12 @@ from localsafety.contracts.models import (
     GovernanceBody,
 )
 from localsafety.contracts.ownership import Need
-from localsafety.contracts.views.base import contract_view, form_page, tab_context
+from localsafety.contracts.views.base import (
+    contract_view,
+    form_page,
+    tab_context,
+    typed_values,
+)
 from localsafety.core.access import get_object_for_user, require
 from localsafety.core.http import AuthenticatedHttpRequest
 from localsafety.core.params import BadParameter, int_param
@@ -57,27 +62,36 @@ def params_id(value: Any) -> int | None:
         return None
 
 
-def offer_organisations(
-    request: HttpRequest, contract: Contract, form: Any, *, page_url: str = ""
-) -> Any:
-    """Fill a seat form's organisation chooser: the contract's territory first, or what
-    matches the search the page was sent (the chooser's no-JavaScript search)."""
+def offer_organisations(request: HttpRequest, contract: Contract, form: Any) -> Any:
+    """Fill a form's organisation chooser: the contract's territory first, or what matches
+    the search the form was sent with (the chooser's no-JavaScript search)."""
     widget = form.fields["organisation"].widget
     assert isinstance(widget, OrganisationChooser)  # noqa: S101 - typing
-    query = request.GET.get(widget.query_name, "")[:100]
+    query = (request.POST.get(widget.query_name) or request.GET.get(widget.query_name) or "")[:100]
     selected = form["organisation"].value() if form.is_bound else None
     options, more = selectors.organisations_to_seat(
         request.user, contract, query=query, selected=params_id(selected)
     )
-    governance_url = reverse("contracts:governance", args=[contract.pk])
     widget.offer(
         options,
         more=more,
         query=query,
         search_url=reverse("contracts:governance_organisations", args=[contract.pk]),
-        page_url=page_url or governance_url,
     )
     return form
+
+
+def organisation_search_page(
+    request: HttpRequest, contract: Contract, form: Any, *, tab: str, title: str
+) -> HttpResponse | None:
+    """The chooser's search without JavaScript: its button posts the form; the page shows the
+    form again as typed, offering the organisations that match, and decides nothing."""
+    if "organisation_search" not in request.POST:
+        return None
+    offer_organisations(request, contract, form)
+    context = tab_context(request, contract, tab)
+    context.update({"form": form, "title": title})
+    return render(request, "contracts/form.html", context)
 
 
 @contract_view("page")
@@ -113,6 +127,17 @@ def governance(request: HttpRequest, contract: Contract) -> HttpResponse:
 def body_member_add(request: AuthenticatedHttpRequest, contract: Contract) -> HttpResponse:
     seatable = _seatable_body_ids(request, list(contract.bodies.all()))
     require(bool(seatable), _("You may not change the members of this contract's bodies."))
+    searched = organisation_search_page(
+        request,
+        contract,
+        BodyMemberForm(
+            initial=typed_values(request.POST), contract_id=contract.pk, body_ids=seatable
+        ),
+        tab="governance",
+        title=_("Add a member"),
+    )
+    if searched is not None:
+        return searched
     form = BodyMemberForm(request.POST, contract_id=contract.pk, body_ids=seatable)
     offer_organisations(request, contract, form)
     return form_page(
@@ -157,6 +182,15 @@ def chair_change(request: AuthenticatedHttpRequest, contract: Contract) -> HttpR
         scope_for(request.user).can_seat_committee(contract.pk),
         _("Only the chair of the Coordinating Committee or a national user changes its chair."),
     )
+    searched = organisation_search_page(
+        request,
+        contract,
+        ChairForm(initial=typed_values(request.POST)),
+        tab="governance",
+        title=_("Change the chair"),
+    )
+    if searched is not None:
+        return searched
     form = ChairForm(request.POST)
     offer_organisations(request, contract, form)
     return form_page(

@@ -32,8 +32,16 @@ from localsafety.contracts.models import (
     StageKind,
 )
 from localsafety.contracts.ownership import Need
-from localsafety.contracts.views.base import contract_view, form_page, tab_context
-from localsafety.contracts.views.governance import offer_organisations
+from localsafety.contracts.views.base import (
+    contract_view,
+    form_page,
+    tab_context,
+    typed_values,
+)
+from localsafety.contracts.views.governance import (
+    offer_organisations,
+    organisation_search_page,
+)
 from localsafety.core.access import get_object_for_user, require
 from localsafety.core.dates import table_date
 from localsafety.core.errors import DomainError
@@ -309,15 +317,6 @@ def contract_areas_geojson(request: HttpRequest, contract: Contract) -> HttpResp
     return JsonResponse({"type": "FeatureCollection", "features": features})
 
 
-def _typed(data: Any, *, multiple: set[str]) -> dict[str, Any]:
-    """A sent form's values as a new form's initial values."""
-    return {
-        name: data.getlist(name) if name in multiple else data.get(name)
-        for name in data
-        if name != "csrfmiddlewaretoken"
-    }
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def contract_create(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -339,7 +338,7 @@ def contract_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         # "List its parishes": the same form again, as typed, offering the municipality's
         # parishes; nothing is checked or saved yet.
         form = ContractCreateForm(
-            initial=_typed(request.POST, multiple={"areas", "axes"}),
+            initial=typed_values(request.POST, multiple=frozenset({"areas", "axes"})),
             organisations=organisations,
             municipalities=municipalities,
         )
@@ -442,18 +441,23 @@ def axis_create(request: AuthenticatedHttpRequest, contract: Contract) -> HttpRe
 @require_http_methods(["GET", "POST"])
 @contract_view("page", may="manage")
 def signatory_add(request: AuthenticatedHttpRequest, contract: Contract) -> HttpResponse:
-    form = offer_organisations(
+    title = _("Add a signatory")
+    searched = organisation_search_page(
         request,
         contract,
-        SignatoryForm(request.POST or None),
-        page_url=reverse("contracts:signatory_add", args=[contract.pk]),
+        SignatoryForm(initial=typed_values(request.POST)),
+        tab="summary",
+        title=title,
     )
+    if searched is not None:
+        return searched
+    form = offer_organisations(request, contract, SignatoryForm(request.POST or None))
     return form_page(
         request,
         contract=contract,
         form=form,
         tab="summary",
-        title=_("Add a signatory"),
+        title=title,
         action=lambda data: services.signatory_add(
             actor=request.user,
             contract=contract,
