@@ -361,7 +361,7 @@ class BodyMemberForm(_PersonInOrganisationForm):
 class ChairForm(_PersonInOrganisationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Its own ids and search parameter: it shares a page with the member form.
-        kwargs.setdefault("auto_id", "chair_%s")
+        kwargs.setdefault("auto_id", "id_chair_%s")
         super().__init__(*args, **kwargs)
         widget = self.fields["organisation"].widget
         assert isinstance(widget, OrganisationChooser)  # noqa: S101 - typing

@@ -160,7 +160,7 @@ def test_the_seat_chooser_offers_the_territory_first_and_searches_the_rest(world
         search, {"chair_organisation_q": "camara", "query_name": "chair_organisation_q"}
     ).content.decode()
     assert _radios(html) == ["Câmara Municipal de Lisboa", "Câmara Municipal de Serpa"]
-    assert 'id="chair_organisation_0"' in html
+    assert 'id="id_chair_organisation_0"' in html
     # The chosen organisation is seated as before.
     response = client.post(
         reverse("contracts:body_member_add", args=[world.contract_a.pk]),

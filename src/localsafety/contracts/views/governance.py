@@ -226,7 +226,7 @@ def governance_organisations(request: AuthenticatedHttpRequest, contract: Contra
     query = request.GET.get(query_name, "")[:100]
     options, more = selectors.organisations_to_seat(request.user, contract, query=query)
     name = "organisation"
-    field_id = "chair_organisation" if query_name.startswith("chair") else "id_organisation"
+    field_id = "id_chair_organisation" if query_name.startswith("chair") else "id_organisation"
     widget = {
         "name": name,
         "attrs": {"id": field_id},
