@@ -21,6 +21,7 @@ from localsafety.api.base import (
 from localsafety.api.permissions import PUBLIC_READ, check_recent_second_factor
 from localsafety.api.serializers import AreaRefSerializer, IdField
 from localsafety.core.access import get_object_for_user, require
+from localsafety.core.text import fold
 from localsafety.organisations import services
 from localsafety.organisations.access import can_edit_organisation
 from localsafety.organisations.models import Organisation, OrganisationKind
@@ -53,13 +54,14 @@ class OrganisationListApi(ApiView):
         if "kind" in wanted:
             organisations = organisations.filter(kind=wanted["kind"])
         if wanted.get("q"):
+            key = fold(wanted["q"])
             organisations = organisations.filter(
-                Q(name__icontains=wanted["q"]) | Q(short_name__icontains=wanted["q"])
+                Q(name_key__contains=key) | Q(short_name_key__contains=key)
             )
         return paginated_response(
             view=self,
             request=request,
-            queryset=organisations.order_by("name", "pk"),
+            queryset=organisations.order_by("name_key", "name", "pk"),
             serializer_class=self.OutputSerializer,
         )
 

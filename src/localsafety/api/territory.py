@@ -16,6 +16,7 @@ from localsafety.api.permissions import PUBLIC_READ
 from localsafety.api.serializers import AreaRefSerializer, IdField
 from localsafety.contracts.zones import areas_visible_to
 from localsafety.core.access import get_object_for_user
+from localsafety.core.text import fold
 from localsafety.territory.models import AreaKind
 
 
@@ -70,11 +71,11 @@ class AreaListApi(ApiView):
         if wanted.get("code"):
             areas = areas.filter(code=wanted["code"])
         if wanted.get("q"):
-            areas = areas.filter(name__icontains=wanted["q"])
+            areas = areas.filter(name_key__contains=fold(wanted["q"]))
         return paginated_response(
             view=self,
             request=request,
-            queryset=areas.order_by("kind", "name", "pk"),
+            queryset=areas.order_by("kind", "name_key", "name", "pk"),
             serializer_class=self.OutputSerializer,
         )
 

@@ -21,6 +21,7 @@ from localsafety.contracts.models import (
 from localsafety.core.files import DOCUMENT_HELP
 from localsafety.core.forms import VersionField
 from localsafety.organisations.models import Organisation, User
+from localsafety.territory.choosers import MunicipalityChoiceField
 from localsafety.territory.models import Area, AreaKind
 
 
@@ -30,6 +31,23 @@ def _model_field(form: forms.Form, name: str) -> forms.ModelChoiceField[Any]:
 
 def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
     return cast(forms.ChoiceField, form.fields[name])
+
+
+class FilterableCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes with a filter box (shown by ``choosers.js``): a municipality's parishes and
+    the contract's zones, never the country's 3,567 parishes (issue 8, point 7)."""
+
+    template_name = "contracts/widgets/filterable_checkboxes.html"
+
+
+class MunicipalitySelect(forms.Select):
+    """The municipality, with a button that lists its parishes (pressed for you by
+    ``choosers.js`` when the choice changes; without JavaScript, by you)."""
+
+    template_name = "contracts/widgets/municipality_select.html"
+
+    def __init__(self, attrs: Any = None) -> None:
+        super().__init__({"data-refresh-on-change": "", **(attrs or {})})
 
 
 class DateInput(forms.DateInput):
@@ -78,6 +96,7 @@ class ContractForm(forms.Form):
         label=_("Areas covered"),
         queryset=Area.objects.none(),
         required=False,
+        widget=FilterableCheckboxes,
         help_text=_("The municipality, its parishes and the contract's own zones."),
     )
     axes = forms.ModelMultipleChoiceField(
@@ -100,7 +119,7 @@ class ContractForm(forms.Form):
             )
             if contract_id:
                 areas = areas | Area.objects.filter(owner_contract_id=contract_id)
-        _model_field(self, "areas").queryset = areas.order_by("kind", "name")
+        _model_field(self, "areas").queryset = areas.order_by("kind", "name_key", "name")
         axes = Axis.objects.national()
         if contract_id:
             axes = axes | Axis.objects.filter(contract_id=contract_id)
@@ -108,9 +127,7 @@ class ContractForm(forms.Form):
 
 
 class ContractCreateForm(ContractForm):
-    municipality = forms.ModelChoiceField(
-        label=_("Municipality"), queryset=Area.objects.filter(kind=AreaKind.MUNICIPALITY)
-    )
+    municipality = MunicipalityChoiceField(label=_("Municipality"), widget=MunicipalitySelect)
     lead_organisation = forms.ModelChoiceField(
         label=_("Lead organisation"), queryset=Organisation.objects.none()
     )
@@ -134,15 +151,31 @@ class ContractCreateForm(ContractForm):
         _model_field(self, "chair").queryset = User.objects.filter(
             memberships__organisation__in=organisations
         ).distinct()
-        areas = Area.objects.filter(
-            kind__in=[AreaKind.MUNICIPALITY, AreaKind.PARISH], owner_contract__isnull=True
-        )
         if municipalities is not None:
             _model_field(self, "municipality").queryset = municipalities
-            areas = areas.filter(Q(pk__in=municipalities) | Q(parent__in=municipalities))
-        _model_field(self, "areas").queryset = areas
-        self.fields["areas"].help_text = _("Leave empty to cover the whole municipality.")
+        # The areas offered are the chosen municipality's parishes, nothing before it is chosen.
+        chosen = self._chosen_municipality(municipalities)
+        areas = Area.objects.none()
+        if chosen is not None:
+            areas = Area.objects.filter(
+                Q(pk=chosen) | Q(parent_id=chosen, kind=AreaKind.PARISH),
+                owner_contract__isnull=True,
+            )
+        _model_field(self, "areas").queryset = areas.order_by("kind", "name_key", "name")
+        self.fields["areas"].help_text = _(
+            "Leave empty to cover the whole municipality. Its parishes are listed once the "
+            "municipality is chosen."
+        )
         self.fields["axes"].initial = list(Axis.objects.national())
+
+    def _chosen_municipality(self, municipalities: Any) -> int | None:
+        raw = self.data.get("municipality") if self.is_bound else self.initial.get("municipality")
+        raw = getattr(raw, "pk", raw)
+        if not str(raw or "").isdigit() or len(str(raw)) > 18:
+            return None
+        allowed = municipalities if municipalities is not None else Area.objects.all()
+        found = allowed.filter(pk=int(str(raw)), kind=AreaKind.MUNICIPALITY)
+        return int(str(raw)) if found.exists() else None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -166,9 +199,83 @@ class AxisForm(forms.Form):
     name_en = forms.CharField(label=_("Name (English)"), max_length=200)
 
 
+class OrganisationChooser(forms.Widget):
+    """A searchable list of organisations instead of a select of every one (issue 8, point 7).
+
+    The page offers a few (``contracts.selectors.organisations_to_seat``: the contract's
+    territory first) and a search box: with JavaScript, htmx asks the search endpoint as
+    one types; without it, the search button posts the form (named ``organisation_search``)
+    and the view shows it again, as typed, offering what matches. The field still validates
+    any active organisation.
+    """
+
+    template_name = "contracts/widgets/organisation_chooser.html"
+
+    def __init__(self, *, query_name: str = "organisation_q", attrs: Any = None) -> None:
+        super().__init__(attrs)
+        self.query_name = query_name
+        self.options: list[Organisation] = []
+        self.more = False
+        self.query = ""
+        self.search_url = ""
+
+    def offer(
+        self,
+        options: list[Organisation],
+        *,
+        more: bool,
+        query: str,
+        search_url: str,
+    ) -> None:
+        self.options, self.more, self.query = options, more, query
+        self.search_url = search_url
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"].update(
+            chooser_context(
+                self.options,
+                value=value,
+                more=self.more,
+                query=self.query,
+                query_name=self.query_name,
+            )
+        )
+        context["widget"]["search_url"] = self.search_url
+        return context
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return data.get(name)
+
+    def id_for_label(self, id_: str) -> str:
+        return f"{id_}_q" if id_ else id_
+
+
+def chooser_context(
+    options: list[Organisation], *, value: Any, more: bool, query: str, query_name: str
+) -> dict[str, Any]:
+    """What the chooser's option list shows (the page and the search endpoint alike)."""
+    return {
+        "options": [
+            {
+                "pk": organisation.pk,
+                "name": organisation.name,
+                "place": organisation.municipality.name if organisation.municipality else "",
+                "checked": str(organisation.pk) == str(value),
+            }
+            for organisation in options
+        ],
+        "more": more,
+        "query": query,
+        "query_name": query_name,
+    }
+
+
 class SignatoryForm(forms.Form):
     organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.all()
+        label=_("Organisation"),
+        queryset=Organisation.objects.all(),
+        widget=OrganisationChooser(),
     )
     signed_by = forms.CharField(
         label=_("Signed by (name and office)"), max_length=200, required=False
@@ -183,7 +290,9 @@ class _PersonInOrganisationForm(forms.Form):
     """
 
     organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.filter(is_active=True)
+        label=_("Organisation"),
+        queryset=Organisation.objects.filter(is_active=True),
+        widget=OrganisationChooser(),
     )
     person_login = forms.CharField(
         label=_("Person's username or e-mail (if they have an account)"),
@@ -251,9 +360,12 @@ class BodyMemberForm(_PersonInOrganisationForm):
 
 class ChairForm(_PersonInOrganisationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        # Shown on the governance page beside the member form: its ids must differ.
+        # Its own ids and search parameter: it shares a page with the member form.
         kwargs.setdefault("auto_id", "id_chair_%s")
         super().__init__(*args, **kwargs)
+        widget = self.fields["organisation"].widget
+        assert isinstance(widget, OrganisationChooser)  # noqa: S101 - typing
+        widget.query_name = "chair_organisation_q"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -14,6 +14,7 @@ related model to turn foreign keys into names.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -31,12 +32,15 @@ from localsafety.contracts.models import (
     BodyKind,
     BodyMember,
     Contract,
+    DecisionAction,
     Document,
     GovernanceBody,
     Meeting,
     Signatory,
     Stage,
 )
+from localsafety.core.dates import table_date, table_datetime
+from localsafety.core.notes import translated_note
 
 MAX_HISTORY = 200
 
@@ -49,6 +53,56 @@ ACTION_LABELS = {
     "-": gettext_lazy("deleted"),
 }
 ACTION_CODES = {"+": "created", "~": "changed", "-": "deleted"}
+
+# The reasons the services record (``core.audit``) are short English codes, kept as they are
+# for the API; pages show them translated.
+REASON_LABELS = {
+    "created": gettext_lazy("created"),
+    "edited": gettext_lazy("edited"),
+    "updated": gettext_lazy("edited"),
+    "areas changed": gettext_lazy("areas changed"),
+    "axes changed": gettext_lazy("axes changed"),
+    "removed": gettext_lazy("removed"),
+    "deleted": gettext_lazy("deleted"),
+    "uploaded": gettext_lazy("uploaded"),
+    "summary edited": gettext_lazy("summary edited"),
+    "opened": gettext_lazy("opened"),
+    "import": gettext_lazy("imported from a file"),
+    "reference load": gettext_lazy("reference data loaded"),
+}
+SEAT_CHANGES = {
+    "seat added": gettext_lazy("seat added"),
+    "seat removed": gettext_lazy("seat removed"),
+    "named chair": gettext_lazy("named chair"),
+    "no longer chair": gettext_lazy("no longer chair"),
+}
+SEAT_CAPACITIES = {
+    "by the committee's chair": gettext_lazy("by the committee's chair"),
+    "by a national user": gettext_lazy("by a national user"),
+    "by the lead organisation": gettext_lazy("by the lead organisation"),
+}
+_SEAT_REASON = re.compile(r"^(?P<what>[a-z ]+) \((?P<body>[a-z_]+)\) (?P<by>by .+)$")
+
+
+def reason_label(reason: str) -> str:
+    """A recorded reason in the reader's language; a reason typed by a person (a national
+    user's reason for a change, a decision's comment) is shown as typed."""
+    if not reason:
+        return ""
+    if reason in REASON_LABELS:
+        return str(REASON_LABELS[reason])
+    seat = _SEAT_REASON.match(reason)
+    if seat and seat["what"] in SEAT_CHANGES and seat["by"] in SEAT_CAPACITIES:
+        body = dict(BodyKind.choices).get(seat["body"], seat["body"])
+        return _("%(change)s (%(body)s) %(capacity)s") % {
+            "change": SEAT_CHANGES[seat["what"]],
+            "body": body,
+            "capacity": SEAT_CAPACITIES[seat["by"]],
+        }
+    action, separator, comment = reason.partition(": ")
+    if separator and action in DecisionAction.values:
+        return f"{DecisionAction(action).label}: {comment}"
+    return reason
 
 
 @dataclass(frozen=True)
@@ -77,7 +131,7 @@ def _signatory_label(record: Any, name_of: Callable[[type[Model], Any], str]) ->
 
 
 def _meeting_label(record: Any, name_of: Callable[[type[Model], Any], str]) -> str:
-    return f"{name_of(GovernanceBody, record.body_id)} {record.held_on:%Y-%m-%d}"
+    return f"{name_of(GovernanceBody, record.body_id)} {table_date(record.held_on)}"
 
 
 SOURCES: list[_Source] = [
@@ -181,6 +235,7 @@ def contract_history(
                 "action": ACTION_CODES.get(record.history_type, record.history_type),
                 "action_label": str(ACTION_LABELS.get(record.history_type, record.history_type)),
                 "reason": record.history_change_reason or "",
+                "reason_label": reason_label(record.history_change_reason or ""),
                 "changes": [
                     {
                         "field": field.name,
@@ -316,8 +371,12 @@ def _display(field: Any, value: Any, name_of: Callable[[type[Model], Any], str])
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
+    if field.name == "source_note":
+        return translated_note(value)
+    if isinstance(value, dt.datetime):
+        return table_datetime(value)
+    if isinstance(value, dt.date):
+        return table_date(value)
     return str(value)
 
 

@@ -16,6 +16,8 @@ from localsafety.contracts.ownership import (
     Need,
     contract_condition,
 )
+from localsafety.core.dates import table_date
+from localsafety.core.fields import FoldedKeyField, FoldedKeys
 from localsafety.core.models import OriginMixin
 from localsafety.territory.models import Area, AreaKind
 
@@ -58,8 +60,10 @@ class ContractQuerySet(models.QuerySet["Contract"]):
         )
 
 
-class Contract(OriginMixin):
+class Contract(FoldedKeys, OriginMixin):
     title = models.CharField(_("title"), max_length=250)
+    # The title folded for search (core.text): "loule" finds "CLS de Loulé".
+    title_key = FoldedKeyField(source="title", max_length=250)
     category = models.CharField(
         _("category"), max_length=14, choices=ContractCategory.choices, db_index=True
     )
@@ -101,11 +105,11 @@ class Contract(OriginMixin):
         default=False,
         help_text=_("Published contracts have a public page; the rest is for members only."),
     )
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[areas, axes])
+    history = HistoricalRecords(m2m_fields=[areas, axes], excluded_fields=["title_key"])
     objects = ContractQuerySet.as_manager()
 
     class Meta:
@@ -297,7 +301,7 @@ class BodyMember(ContractOwned, OriginMixin):
     class Meta:
         verbose_name = _("body member")
         verbose_name_plural = _("body members")
-        ordering = ["body", "role", "organisation__name"]
+        ordering = ["body", "role", "organisation__name_key", "organisation__name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["body"],
@@ -342,7 +346,7 @@ class Meeting(ContractOwned):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     #: Optimistic locking: a correction names the version it was made on.
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     history = HistoricalRecords(m2m_fields=[attendees])
 
@@ -352,7 +356,7 @@ class Meeting(ContractOwned):
         ordering = ["-held_on", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.body} {self.held_on:%Y-%m-%d}"
+        return f"{self.body} {table_date(self.held_on)}"
 
 
 class DocumentKind(models.TextChoices):
@@ -417,13 +421,13 @@ class Stage(ContractOwned):
         Contract, on_delete=models.CASCADE, related_name="stages", verbose_name=_("contract")
     )
     kind = models.CharField(_("stage"), max_length=16, choices=StageKind.choices)
-    position = models.PositiveSmallIntegerField()
+    position = models.PositiveSmallIntegerField(_("position"))
     status = models.CharField(
         _("status"), max_length=16, choices=StageStatus.choices, default=StageStatus.NOT_STARTED
     )
     summary = models.TextField(_("summary of the deliverable"), blank=True)
     due_on = models.DateField(_("due"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("version"), default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()

@@ -5,7 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.urls import reverse
 
 from localsafety.contracts.access import scope_for
@@ -26,6 +37,7 @@ from localsafety.contracts.models import (
 )
 from localsafety.contracts.ownership import Need
 from localsafety.core.access import get_object_for_user
+from localsafety.core.text import fold
 from localsafety.organisations.models import Organisation
 from localsafety.territory.models import Area, AreaKind
 
@@ -62,9 +74,10 @@ def contract_list(user: Any, filters: ContractFilters | None = None) -> QuerySet
         queryset = queryset.filter(municipality__nuts2_code=filters.region)
     if filters.q:
         queryset = queryset.filter(
-            Q(title__icontains=filters.q) | Q(municipality__name__icontains=filters.q)
+            Q(title_key__contains=fold(filters.q))
+            | Q(municipality__name_key__contains=fold(filters.q))
         )
-    return queryset.distinct().order_by("-signed_on", "title", "pk")
+    return queryset.distinct().order_by("-signed_on", "title_key", "title", "pk")
 
 
 def contract_map_highlight(queryset: QuerySet[Contract]) -> dict[str, dict[str, Any]]:
@@ -162,7 +175,9 @@ def contracts_generation() -> tuple[Any, ...]:
 
 
 def nuts2_regions() -> QuerySet[Area]:
-    return Area.objects.filter(kind=AreaKind.NUTS2, owner_contract__isnull=True).order_by("name")
+    return Area.objects.filter(kind=AreaKind.NUTS2, owner_contract__isnull=True).order_by(
+        "name_key", "name"
+    )
 
 
 def national_axes() -> QuerySet[Axis]:
@@ -217,11 +232,13 @@ def contract_bodies(contract: Contract) -> list[GovernanceBody]:
 
 
 def contract_areas(contract: Contract) -> list[Area]:
-    return list(contract.areas.select_related("parent").order_by("kind", "name"))
+    return list(contract.areas.select_related("parent").order_by("kind", "name_key", "name"))
 
 
 def national_commission() -> GovernanceBody | None:
-    members = BodyMember.objects.select_related("organisation").order_by("organisation__name")
+    members = BodyMember.objects.select_related("organisation").order_by(
+        "organisation__name_key", "organisation__name"
+    )
     return (
         GovernanceBody.objects.filter(kind=BodyKind.INTERMINISTERIAL, contract__isnull=True)
         .prefetch_related(Prefetch("members", queryset=members))
@@ -284,3 +301,46 @@ def person_seats(user: Any) -> QuerySet[BodyMember]:
         .select_related("body", "body__contract", "organisation")
         .order_by("body__contract__title", "body__kind")
     )
+
+
+#: How many organisations a committee-seat chooser shows at once (it is searched, not scrolled).
+CHOOSER_LIMIT = 20
+
+
+def organisations_to_seat(
+    user: Any, contract: Contract, *, query: str = "", selected: Any = None
+) -> tuple[list[Organisation], bool]:
+    """Active organisations to offer for a seat on ``contract``'s bodies: those of the
+    contract's municipality first, then the rest by name; matching ``query`` (accents and
+    case ignored) when one is given. At most ``CHOOSER_LIMIT``, and whether more match; the
+    organisation already ``selected`` (a form sent back with errors) is always among them."""
+    organisations = Organisation.objects.visible_to(user).filter(is_active=True)
+    if query.strip():
+        key = fold(query)
+        organisations = organisations.filter(
+            Q(name_key__contains=key) | Q(short_name_key__contains=key)
+        )
+    ranked = list(
+        organisations.select_related("municipality")
+        .defer("municipality__geometry", "municipality__description")
+        .annotate(
+            elsewhere=Case(
+                When(municipality_id=contract.municipality_id, then=Value(0)), default=Value(1)
+            )
+        )
+        .order_by("elsewhere", "name_key", "name", "pk")[: CHOOSER_LIMIT + 1]
+    )
+    more = len(ranked) > CHOOSER_LIMIT
+    chosen = ranked[:CHOOSER_LIMIT]
+    selected_pk = getattr(selected, "pk", selected)
+    if selected_pk and all(organisation.pk != selected_pk for organisation in chosen):
+        extra = (
+            Organisation.objects.visible_to(user)
+            .filter(is_active=True, pk=selected_pk)
+            .select_related("municipality")
+            .defer("municipality__geometry", "municipality__description")
+            .first()
+        )
+        if extra is not None:
+            chosen.insert(0, extra)
+    return chosen, more

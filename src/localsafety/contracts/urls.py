@@ -30,6 +30,11 @@ urlpatterns = [
         name="body_member_remove",
     ),
     path("<int:contract_id>/governance/chair/", views.chair_change, name="chair_change"),
+    path(
+        "<int:contract_id>/governance/organisations/",
+        views.governance_organisations,
+        name="governance_organisations",
+    ),
     path("<int:contract_id>/stages/", views.stages, name="stages"),
     path("<int:contract_id>/stages/<slug:kind>/", views.stage_detail, name="stage"),
     path(

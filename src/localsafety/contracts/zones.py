@@ -56,7 +56,7 @@ def contract_zones(contract: Contract) -> QuerySet[Area]:
     return (
         Area.objects.filter(kind=AreaKind.ZONE, owner_contract=contract)
         .select_related("parent", "owner_contract")
-        .order_by("name")
+        .order_by("name_key", "name")
     )
 
 
@@ -66,7 +66,7 @@ def zones_in_area(user: Any, area: Area) -> list[Zone]:
         zones_visible_to(user)
         .filter(parent=area)
         .select_related("owner_contract", "parent")
-        .order_by("name")
+        .order_by("name_key", "name")
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import translation
 
 from localsafety.contracts import services
 from localsafety.contracts.models import (
@@ -37,6 +38,9 @@ from localsafety.devdata.demo_facts import (
     LISBON_DAY,
     METRO_POLICE,
     SOURCE_ALGARVE,
+    SOURCE_COMMISSION,
+    SOURCE_DEMO_CONTRACT,
+    SOURCE_MUNICIPALITIES,
     SOURCE_PAPER,
     ContractFact,
     contract_facts,
@@ -48,6 +52,7 @@ from localsafety.organisations.models import Membership, Organisation, Organisat
 from localsafety.organisations.two_factor import ensure_demo_totp_device
 from localsafety.territory import reference
 from localsafety.territory.models import Area, AreaKind
+from localsafety.territory.placenames import named_after
 
 DEMO_PASSWORD = "demo-localsafety-2026"  # noqa: S105 - printed for the demo, documented
 
@@ -159,7 +164,7 @@ def load_demo() -> DemoResult:
             OrganisationKind.MINISTRY,
             short=short,
             origin="real",
-            source="Interministerial Commission composition (" + SOURCE_PAPER + ")",
+            source=SOURCE_COMMISSION + " | " + SOURCE_PAPER,
         )
         for name, short in NATIONAL_ORGANISATIONS
     ]
@@ -180,7 +185,9 @@ def load_demo() -> DemoResult:
             first_name="Admin",
             data_origin="synthetic",
         )
-    national = people.make("demo_national", national_orgs[0], title="Ministry analyst")
+    national = people.make(
+        "demo_national", national_orgs[0], title="Técnica superior (análise de segurança)"
+    )
     if not commission.members.filter(person=national).exists():
         BodyMember.objects.create(
             body=commission,
@@ -234,11 +241,11 @@ def _demo_contract(
 ) -> Contract:
     code = fact.code
     town = _org(
-        f"Câmara Municipal de {fact.municipality}",
+        named_after("Câmara Municipal", fact.municipality),
         OrganisationKind.MUNICIPALITY,
         municipality=municipality,
         origin="real",
-        source="INE municipality list",
+        source=SOURCE_MUNICIPALITIES,
     )
     police_kind = OrganisationKind.PSP if code in METRO_POLICE else OrganisationKind.GNR
     police_name = (
@@ -246,28 +253,33 @@ def _demo_contract(
     ) + f" — {fact.municipality}"
     police = _org(police_name, police_kind, municipality=municipality)
     school = _org(
-        f"Agrupamento de Escolas de {fact.municipality}",
+        named_after("Agrupamento de Escolas", fact.municipality),
         OrganisationKind.SCHOOL_CLUSTER,
         municipality=municipality,
     )
     social = _org(
-        f"Segurança Social — serviço local de {fact.municipality}",
+        named_after("Segurança Social — serviço local", fact.municipality),
         OrganisationKind.SOCIAL_SECURITY,
         municipality=municipality,
     )
     ngo = _org(
-        f"Associação Comunitária de {fact.municipality}",
+        named_after("Associação Comunitária", fact.municipality),
         OrganisationKind.ASSOCIATION,
         municipality=municipality,
     )
 
     slug = code
-    coordinator = people.make(f"coord_{slug}", town, role="manager", title="Safety coordinator")
-    mayor = people.make(f"mayor_{slug}", town, title="Mayor")
-    commander = people.make(f"police_{slug}", police, title="Proximity commander")
-    people.make(f"partner_{slug}", ngo, title="Project officer")
+    coordinator = people.make(
+        f"coord_{slug}", town, role="manager", title="Coordenador(a) municipal de segurança"
+    )
+    mayor = people.make(f"mayor_{slug}", town, title="Presidente da Câmara Municipal")
+    commander = people.make(
+        f"police_{slug}", police, title="Comandante de policiamento de proximidade"
+    )
+    people.make(f"partner_{slug}", ngo, title="Técnico(a) de projeto")
 
-    category_label = dict(ContractCategory.choices)[fact.category]
+    with translation.override("pt-pt"):  # the demo's contract texts are in Portuguese
+        category_label = str(dict(ContractCategory.choices)[fact.category]).lower()
     contract = services.contract_create(
         actor=coordinator,
         title=f"CLS {fact.municipality}",
@@ -277,14 +289,12 @@ def _demo_contract(
         chair=mayor,
         signed_on=fact.signed_on,
         signing_place=fact.place,
-        summary=fact.summary or f"MAI {category_label} contract.",
+        summary=fact.summary
+        or f"Contrato Local de Segurança do MAI (categoria: {category_label}).",
         axes=axes,
         is_published=code != "1114",
         data_origin="real",
-        source_note=(
-            "Real: municipality, category, signing date and place, named territories "
-            f"({fact.source}). Synthetic: people, committee seats, stage progress, meetings."
-        ),
+        source_note=SOURCE_DEMO_CONTRACT + " | " + fact.source,
     )
     for position, territory in enumerate(fact.territories, start=1):
         zone = Area.objects.create(

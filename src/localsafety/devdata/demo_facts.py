@@ -9,13 +9,23 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_noop
+
 from localsafety.contracts.models import ContractCategory
 
 SOURCE_PAPER = (
     "Amante, Saraiva & Sá Marques (2021), Crime Prevention and Community Safety 23:155-173"
 )
-SOURCE_LISBON = "observador.pt, 2016-07-14; " + SOURCE_PAPER
-SOURCE_ALGARVE = "Signing in Loulé through AMAL, 5 Dec 2016; " + SOURCE_PAPER
+# Notes the application writes itself are catalogue messages (gettext_noop), shown translated
+# by the ``source_note`` filter; " | " separates them from the citation that follows.
+SOURCE_COMMISSION = gettext_noop("Interministerial Commission composition")
+SOURCE_MUNICIPALITIES = gettext_noop("INE municipality list")
+SOURCE_DEMO_CONTRACT = gettext_noop(
+    "Real: municipality, category, signing date and place, named territories. Synthetic: "
+    "people, committee seats, stage progress, meetings."
+)
+SOURCE_LISBON = "observador.pt, 14/07/2016; " + SOURCE_PAPER
+SOURCE_ALGARVE = "AMAL, Loulé, 05/12/2016; " + SOURCE_PAPER
 
 
 @dataclass
@@ -38,13 +48,13 @@ NEIGHBOURHOOD_TERRITORIES = {
     "1106": ["Casal dos Machados", "Cruz Vermelha (Lumiar)", "Bairro de Santos"],
     "1107": [],
     "1306": ["Bairro do Sobreiro"],
-    "1110": ["Porto Salvo", "Carnaxide/Queijas (Navegadores and Carnaxide estates)"],
+    "1110": ["Porto Salvo", "Carnaxide/Queijas (bairros dos Navegadores e de Carnaxide)"],
     "1312": ["Cerco", "Pasteleira"],
     "1111": [
         "Pendão",
         "Casal de São José",
         "Tapada das Mercês",
-        "Agualva-Cacém / Monte Abraão / Rinchoa stations",
+        "Estações de Agualva-Cacém / Monte Abraão / Rinchoa",
     ],
     "1114": ["Bairro de Povos"],
     "1317": [],
@@ -102,8 +112,8 @@ def contract_facts() -> list[ContractFact]:
             "Lisboa",
             SOURCE_LISBON,
             summary=(
-                "Seasonal influx of migrant farm workers; a migrant integration support centre; "
-                "EUR 87k of ministry funding."
+                "Afluxo sazonal de trabalhadores agrícolas migrantes; um centro de apoio à "
+                "integração de migrantes; 87 mil euros de financiamento do ministério."
             ),
         )
     )
@@ -121,7 +131,7 @@ def contract_facts() -> list[ContractFact]:
             dt.date(2018, 4, 18),
             "Torres Vedras",
             SOURCE_PAPER,
-            summary="Whole municipality.",
+            summary="Todo o concelho.",
         ),
         ContractFact(
             "0703",
@@ -129,7 +139,7 @@ def contract_facts() -> list[ContractFact]:
             ContractCategory.MUNICIPALITY,
             dt.date(2020, 1, 7),
             "Borba",
-            "Contract text (Borba, 7 Jan 2020)",
+            "Texto do contrato (Borba, 07/01/2020)",
         ),
         ContractFact(
             "1211",
@@ -137,7 +147,7 @@ def contract_facts() -> list[ContractFact]:
             ContractCategory.MUNICIPALITY,
             dt.date(2020, 10, 30),
             "Monforte",
-            "Signing 30 Oct 2020 (category assumed: municipality)",
+            "Assinatura a 30/10/2020 (categoria presumida: município)",
         ),
     ]
     return facts

@@ -14,6 +14,7 @@ from localsafety.organisations.models import (
     OrganisationKind,
     User,
 )
+from localsafety.territory.choosers import MunicipalityChoiceField
 from localsafety.territory.models import Area, AreaKind
 
 
@@ -27,7 +28,7 @@ class OrganisationFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All kinds")), *OrganisationKind.choices]
     )
-    municipality = forms.ModelChoiceField(
+    municipality = MunicipalityChoiceField(
         label=_("Municipality"),
         required=False,
         empty_label=_("All municipalities"),
@@ -41,8 +42,8 @@ class OrganisationFilterForm(forms.Form):
         field.queryset = (
             Area.objects.filter(kind=AreaKind.MUNICIPALITY, organisations__isnull=False)
             .distinct()
-            .only("pk", "name")
-            .order_by("name")
+            .only("pk", "name", "name_key")
+            .order_by("name_key", "name")
         )
 
 
@@ -52,12 +53,15 @@ class OrganisationForm(forms.ModelForm[Organisation]):
     class Meta:
         model = Organisation
         fields = ["name", "short_name", "kind", "municipality", "website", "email", "is_active"]
+        field_classes = {"municipality": MunicipalityChoiceField}
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         field = self.fields["municipality"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Area.objects.filter(kind=AreaKind.MUNICIPALITY).order_by("name")
+        field.queryset = Area.objects.filter(kind=AreaKind.MUNICIPALITY).order_by(
+            "name_key", "name"
+        )
 
 
 class OrganisationRegisterForm(OrganisationForm):

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from localsafety.core.dates import table_datetime
+from localsafety.core.fields import FoldedKeyField, FoldedKeys
 from localsafety.core.models import OriginMixin
 
 
@@ -43,9 +45,12 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
         return self.filter(is_active=True) if not getattr(user, "is_authenticated", False) else self
 
 
-class Organisation(OriginMixin):
+class Organisation(FoldedKeys, OriginMixin):
     name = models.CharField(_("name"), max_length=250)
     short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    # Both names folded for search and sort (core.text): "camara" finds Câmara.
+    name_key = FoldedKeyField(source="name", max_length=250)
+    short_name_key = FoldedKeyField(source="short_name", max_length=60)
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
     municipality = models.ForeignKey(
         "territory.Area",
@@ -60,14 +65,14 @@ class Organisation(OriginMixin):
     email = models.EmailField(_("e-mail"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["name_key", "short_name_key"])
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
-        ordering = ["name"]
-        indexes = [models.Index(fields=["kind", "name"])]
+        ordering = ["name_key", "name"]
+        indexes = [models.Index(fields=["kind", "name"]), models.Index(fields=["kind", "name_key"])]
 
     def __str__(self) -> str:
         return self.short_name or self.name
@@ -186,4 +191,4 @@ class EnrolmentLink(models.Model):
         indexes = [models.Index(fields=["user", "created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.user} ({self.created_at:%Y-%m-%d %H:%M})"
+        return f"{self.user} ({table_datetime(self.created_at)})"

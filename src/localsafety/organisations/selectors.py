@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from localsafety.core.text import fold
 from localsafety.organisations.access import memberships_for
 from localsafety.organisations.models import (
     EnrolmentLink,
@@ -24,12 +25,15 @@ def organisation_list(
 ) -> QuerySet[Organisation]:
     organisations = Organisation.objects.visible_to(user).select_related("municipality")
     if q:
-        organisations = organisations.filter(Q(name__icontains=q) | Q(short_name__icontains=q))
+        key = fold(q)
+        organisations = organisations.filter(
+            Q(name_key__contains=key) | Q(short_name_key__contains=key)
+        )
     if kind:
         organisations = organisations.filter(kind=kind)
     if municipality is not None:
         organisations = organisations.filter(municipality=municipality)
-    return organisations.order_by("name", "pk")
+    return organisations.order_by("name_key", "name", "pk")
 
 
 def may_see_members(user: Any, organisation: Organisation) -> bool:
@@ -68,7 +72,7 @@ def user_memberships(user: Any) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(user=user)
         .select_related("organisation")
-        .order_by("organisation__name")
+        .order_by("organisation__name_key", "organisation__name")
     )
 
 

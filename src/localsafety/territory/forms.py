@@ -26,7 +26,7 @@ class MunicipalityFilterForm(forms.Form):
         assert isinstance(district_field, forms.ModelChoiceField)  # noqa: S101 - typing
         district_field.queryset = Area.objects.filter(
             kind=AreaKind.DISTRICT, owner_contract__isnull=True
-        ).order_by("name")
+        ).order_by("name_key", "name")
         regions = Area.objects.filter(kind=AreaKind.NUTS2, owner_contract__isnull=True).order_by(
             "code"
         )

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
 import shapely
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pyproj import CRS, Transformer
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
@@ -34,19 +36,59 @@ def in_portugal(bounds: tuple[float, float, float, float] | Any) -> bool:
     )
 
 
+# The geometry library (GEOS, through shapely) explains in English; pages say it in the
+# reader's language. Longest first: "Ring Self-intersection" before "Self-intersection".
+VALIDITY_REASONS = [
+    ("Ring Self-intersection", gettext_lazy("a ring crosses itself")),
+    ("Self-intersection", gettext_lazy("the boundary crosses itself")),
+    ("Too few points in geometry component", gettext_lazy("a part has too few points")),
+    ("Hole lies outside shell", gettext_lazy("a hole lies outside the outer ring")),
+    ("Nested holes", gettext_lazy("a hole lies inside another hole")),
+    ("Interior is disconnected", gettext_lazy("the inside is cut in two")),
+    ("Nested shells", gettext_lazy("an outer ring lies inside another")),
+    ("Duplicate Rings", gettext_lazy("a ring is repeated")),
+    ("Invalid Coordinate", gettext_lazy("a coordinate is not a number")),
+    ("Ring is not closed", gettext_lazy("a ring is not closed")),
+]
+GEOMETRY_TYPES = {
+    "Point": gettext_lazy("point"),
+    "MultiPoint": gettext_lazy("set of points"),
+    "LineString": gettext_lazy("line"),
+    "LinearRing": gettext_lazy("ring"),
+    "MultiLineString": gettext_lazy("set of lines"),
+    "GeometryCollection": gettext_lazy("mixed collection of geometries"),
+}
+_AT = re.compile(r"\[\s*(-?[0-9.eE+-]+)\s+(-?[0-9.eE+-]+)\s*\]")
+
+
+def validity_reason(geometry: BaseGeometry) -> str:
+    """Why GEOS finds ``geometry`` invalid, in the reader's language, with where it happens."""
+    raw = str(shapely.is_valid_reason(geometry))
+    for english, translated in VALIDITY_REASONS:
+        if raw.startswith(english):
+            where = _AT.search(raw)
+            if where:
+                return _("%(reason)s near %(x)s, %(y)s") % {
+                    "reason": translated,
+                    "x": where[1],
+                    "y": where[2],
+                }
+            return str(translated)
+    return _("the geometry library gives no known reason")
+
+
 def polygon_problems(geometry: BaseGeometry | None) -> list[str]:
     """Reasons why ``geometry`` is not a usable boundary (empty list when it is)."""
     if geometry is None or geometry.is_empty:
         return [_("The feature has no geometry.")]
     if geometry.geom_type not in POLYGONAL:
+        kind = GEOMETRY_TYPES.get(geometry.geom_type, geometry.geom_type)
         return [
             _("The geometry is a %(type)s; a boundary must be a polygon or multipolygon.")
-            % {"type": geometry.geom_type}
+            % {"type": kind}
         ]
     if not geometry.is_valid:
-        return [
-            _("The geometry is not valid (%(why)s).") % {"why": shapely.is_valid_reason(geometry)}
-        ]
+        return [_("The geometry is not valid (%(why)s).") % {"why": validity_reason(geometry)}]
     return []
 
 

@@ -20,6 +20,7 @@ columns DTMN / DTMNFR and Municipio / Freguesia are recognised, and its several 
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -39,6 +40,7 @@ from shapely.geometry.base import BaseGeometry
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from localsafety.core.archives import ArchiveRefused, inspect_archive, shown_name
+from localsafety.core.dates import table_date
 from localsafety.core.errors import ImportRefused
 from localsafety.core.models import DataOrigin
 from localsafety.territory import geometry as geo
@@ -46,6 +48,8 @@ from localsafety.territory import limits
 from localsafety.territory.codes import DISTRICT_NAMES, is_dico, is_dicofre, normalise_code
 from localsafety.territory.models import Area, AreaKind
 from localsafety.territory.signals import zones_changed
+
+logger = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[int, str], None]
 
@@ -139,6 +143,19 @@ def sniff_geo_bytes(head: bytes) -> str | None:
     return None
 
 
+def unreadable(error: Exception) -> str:
+    """Why GDAL could not read a file, in the reader's language. GDAL explains in English
+    and names paths on the server: the known cases are said in words, the rest in general,
+    and GDAL's own text goes to the log."""
+    text = str(error)
+    logger.info("GDAL could not read an uploaded file: %s", text)
+    if "not recognized as" in text and "supported file format" in text:
+        return _("The file cannot be read as geographic data: its format is not recognised.")
+    if "No such file" in text or "does not exist" in text:
+        return _("The file cannot be read as geographic data: a part of it is missing.")
+    return _("The file cannot be read as geographic data: it is damaged or incomplete.")
+
+
 def _refuse_file(file_label: str, reason: str, field_name: str = "") -> ImportRefused:
     problems = _Problems(file_label)
     problems.add(reason, field_name=field_name)
@@ -225,9 +242,7 @@ def _sources(
         try:
             layers = [str(name) for name, _type in pyogrio.list_layers(str(local))]
         except Exception as exc:  # noqa: BLE001 - GDAL raises many kinds for broken files
-            raise _refuse_file(
-                file_label, _("The file cannot be read as geographic data: %(e)s") % {"e": exc}
-            ) from exc
+            raise _refuse_file(file_label, unreadable(exc)) from exc
         sources = [_Source(str(local), name, name) for name in layers]
     if len(sources) > limits.MAX_LAYERS:
         raise _refuse_file(
@@ -268,9 +283,7 @@ def _choose_layers(
         try:
             info = pyogrio.read_info(source.path, layer=source.layer)
         except Exception as exc:  # noqa: BLE001 - GDAL raises many kinds for broken files
-            raise _refuse_file(
-                file_label, _("The file cannot be read as geographic data: %(e)s") % {"e": exc}
-            ) from exc
+            raise _refuse_file(file_label, unreadable(exc)) from exc
         fields = [str(name) for name in info["fields"]]
         available.update(fields)
         geometry_type = str(info.get("geometry_type") or "")
@@ -339,7 +352,7 @@ def _read_features(
             except Exception as exc:  # noqa: BLE001 - GDAL raises many kinds for broken files
                 raise _refuse_file(
                     file_label,
-                    _("The file cannot be read as geographic data: %(e)s") % {"e": exc},
+                    unreadable(exc),
                 ) from exc
             values = dict(zip(meta["fields"], field_data, strict=True))
             count = len(wkb) if wkb is not None else 0
@@ -602,7 +615,7 @@ def _store(
     user = actor if getattr(actor, "is_authenticated", False) else None
     source_note = (
         _("Boundary imported from %(file)s on %(date)s")
-        % {"file": file_label, "date": now.date().isoformat()}
+        % {"file": file_label, "date": table_date(now)}
     )[:300]
     if kind == AreaKind.ZONE:
         limits.lock_contract(contract)
@@ -656,6 +669,7 @@ def _store(
             for key, value in values.items():
                 setattr(area, key, value)
             area.updated_at = now
+            area.refresh_keys()  # bulk_update calls no pre_save
             to_update.append(area)
         area.full_clean(validate_unique=False, validate_constraints=False)
     if to_create:
@@ -676,6 +690,7 @@ def _store(
                 "area_km2",
                 "source_note",
                 "updated_at",
+                "name_key",
             ],
             batch_size=500,
             default_user=user,

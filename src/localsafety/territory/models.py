@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from localsafety.core.fields import FoldedKeyField, FoldedKeys
 from localsafety.core.models import OriginMixin
 
 
@@ -46,7 +47,7 @@ class AreaQuerySet(models.QuerySet["Area"]):
         return self.filter(kind=AreaKind.MUNICIPALITY)
 
 
-class Area(OriginMixin):
+class Area(FoldedKeys, OriginMixin):
     kind = models.CharField(_("kind"), max_length=12, choices=AreaKind.choices, db_index=True)
     code = models.CharField(
         _("code"),
@@ -54,6 +55,8 @@ class Area(OriginMixin):
         help_text=_("Official code: DICO for municipalities, DICOFRE for parishes."),
     )
     name = models.CharField(_("name"), max_length=200)
+    # The name folded for search and sort (core.text): "loule" finds Loulé, Évora sorts with E.
+    name_key = FoldedKeyField(source="name", max_length=200)
     parent = models.ForeignKey(
         "self",
         verbose_name=_("part of"),
@@ -92,13 +95,13 @@ class Area(OriginMixin):
     is_active = models.BooleanField(_("in force"), default=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["geometry", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["geometry", "updated_at", "name_key"])
     objects = AreaQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("area")
         verbose_name_plural = _("areas")
-        ordering = ["kind", "name"]
+        ordering = ["kind", "name_key", "name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "code"],
@@ -111,7 +114,11 @@ class Area(OriginMixin):
                 name="area_unique_zone_code_per_contract",
             ),
         ]
-        indexes = [models.Index(fields=["kind", "code"]), models.Index(fields=["parent", "kind"])]
+        indexes = [
+            models.Index(fields=["kind", "code"]),
+            models.Index(fields=["parent", "kind"]),
+            models.Index(fields=["kind", "name_key"]),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -23,6 +23,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from shapely.geometry import shape
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -36,14 +37,15 @@ PARISHES_CSV = "pt_parishes_2025.csv"
 BOUNDARIES_GEOJSON = "pt_municipalities_simplified.geojson"
 REQUIRED_FILES = (MUNICIPALITIES_CSV, PARISHES_CSV, BOUNDARIES_GEOJSON)
 
-SOURCE_MUNICIPALITY = (
+# Catalogue messages (shown translated by the ``source_note`` filter), stored in English.
+SOURCE_MUNICIPALITY = gettext_noop(
     "INE — Código da Divisão Administrativa (revisão 2025) and Censos 2021; "
     "boundary: DGT CAOP (CC BY 4.0), simplified; area computed from it (approximate)"
 )
 SOURCE_PARISH = "INE — Código da Divisão Administrativa (revisão 2025)"
-SOURCE_REGION = "DGT CAOP 2019 alphanumeric tables (NUTS 2013)"
-SOURCE_POPULATION = "INE — Censos 2021, resident population (final results)"
-SOURCE_FALLBACK = "INE code list (DICO and name only; boundary not loaded)"
+SOURCE_REGION = gettext_noop("DGT CAOP 2019 alphanumeric tables (NUTS 2013)")
+SOURCE_POPULATION = gettext_noop("INE — Censos 2021, resident population (final results)")
+SOURCE_FALLBACK = gettext_noop("INE code list (DICO and name only; boundary not loaded)")
 POPULATION_YEAR = 2021
 
 COMPARED_FIELDS = [
@@ -60,7 +62,8 @@ COMPARED_FIELDS = [
     "data_origin",
     "source_note",
 ]
-UPDATE_FIELDS = [name.removesuffix("_id") for name in COMPARED_FIELDS] + ["updated_at"]
+# ``bulk_update`` calls no ``pre_save``: the name's folded key is set and written with it.
+UPDATE_FIELDS = [name.removesuffix("_id") for name in COMPARED_FIELDS] + ["updated_at", "name_key"]
 
 
 @dataclass
@@ -131,6 +134,7 @@ class _Upserter:
                         changed = True
                 if changed:
                     area.updated_at = self.now
+                    area.refresh_keys()
                     to_update.append(area)
                 else:
                     self.stats.unchanged[kind] += 1

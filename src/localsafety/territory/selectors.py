@@ -16,6 +16,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from localsafety.core.access import get_object_for_user
+from localsafety.core.text import fold
 from localsafety.territory.access import can_read_import, is_national
 from localsafety.territory.models import Area, AreaImport, AreaKind, AreaPopulation
 
@@ -41,10 +42,12 @@ def municipalities_for_list(
             population=Subquery(latest.values("population")[:1]),
             population_year=Subquery(latest.values("year")[:1]),
         )
-        .order_by("name", "code")
+        .order_by("name_key", "name", "code")
     )
     if query:
-        municipalities = municipalities.filter(Q(name__icontains=query) | Q(code__startswith=query))
+        municipalities = municipalities.filter(
+            Q(name_key__contains=fold(query)) | Q(code__startswith=query.strip())
+        )
     if district is not None:
         municipalities = municipalities.filter(parent=district)
     if region:
@@ -109,7 +112,7 @@ def geojson_queryset(*, ids: list[int], kind: str, contract_id: int | None) -> A
     if contract_id is not None:
         # Asked for a contract's zones: none of them is official.
         areas = areas.none()
-    return areas.order_by("kind", "name", "pk")
+    return areas.order_by("kind", "name_key", "name", "pk")
 
 
 def geojson_etag(areas: QuerySet[Area], *, query: str) -> str:

@@ -80,7 +80,7 @@ def municipality_detail(request: HttpRequest, code: str) -> HttpResponse:
             "population": municipality.latest_population(),
             "parishes": municipality.children.filter(
                 kind=AreaKind.PARISH, owner_contract__isnull=True
-            ).order_by("name"),
+            ).order_by("name_key", "name"),
             "nav": "territory",
         },
     )

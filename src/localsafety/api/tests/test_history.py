@@ -100,7 +100,7 @@ def test_history_covers_stages_members_meetings_documents_and_m2m(world):
     assert removed["object_label"] == "Comandante Costa (PSP Lisboa)"
     assert removed["who"] == "Mário Lisboa"
     meeting = next(e for e in entries if e["object_type"] == "meeting")
-    assert meeting["object_label"] == "Coordinating Committee 2024-01-10"
+    assert meeting["object_label"] == "Coordinating Committee 10/01/2024"  # table date style
     assert any(e["object_type"] == "document" and e["object_label"] == "Relatório" for e in entries)
     areas_change = next(
         c

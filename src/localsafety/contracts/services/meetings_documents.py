@@ -27,6 +27,7 @@ from localsafety.contracts.services.common import (
     organisation_for,
 )
 from localsafety.core.audit import create_validated, mark_change, save_fields
+from localsafety.core.dates import table_date
 from localsafety.core.errors import DomainError
 from localsafety.core.files import sniff_document
 from localsafety.core.sizes import format_file_size
@@ -78,7 +79,7 @@ def meeting_create(
             contract=contract,
             kind=DocumentKind.MINUTES,
             title=_("Minutes, %(body)s, %(date)s")
-            % {"body": body.name, "date": held_on.isoformat()},
+            % {"body": body.name, "date": table_date(held_on)},
             upload=minutes,
             meeting=meeting,
         )

@@ -28,6 +28,7 @@ from localsafety.contracts.services.common import (
 )
 from localsafety.core.audit import create_validated, mark_change, save_fields
 from localsafety.core.errors import DomainError
+from localsafety.core.models import DataOrigin
 from localsafety.organisations.models import Organisation, OrganisationKind, User
 from localsafety.territory.models import Area, AreaKind
 
@@ -114,7 +115,10 @@ def contract_create(
         person=chair,
         person_name="" if chair else chair_name.strip(),
         role=BodyRole.CHAIR,
-        data_origin=data_origin,
+        # A seat is no more real than the person in it: a made-up mayor is never "Real".
+        data_origin=DataOrigin.SYNTHETIC
+        if chair is not None and chair.data_origin == DataOrigin.SYNTHETIC
+        else data_origin,
     )
     for position, kind in enumerate(STAGE_ORDER, start=1):
         create_validated(

@@ -9,6 +9,7 @@ from localsafety.contracts.views.governance import (
     body_member_remove,
     chair_change,
     governance,
+    governance_organisations,
 )
 from localsafety.contracts.views.history import history
 from localsafety.contracts.views.meetings_documents import (
@@ -53,6 +54,7 @@ __all__ = [
     "document_upload",
     "documents",
     "governance",
+    "governance_organisations",
     "history",
     "meeting_create",
     "meeting_delete",

@@ -98,3 +98,12 @@ def form_page(
     context = tab_context(request, contract, tab)
     context.update({"form": form, "title": title, "multipart": multipart, **(extra or {})})
     return render(request, "contracts/form.html", context, status=form_status(request, form))
+
+
+def typed_values(data: Any, *, multiple: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """A sent form's values as a new form's initial values (shown again, not yet judged)."""
+    return {
+        name: data.getlist(name) if name in multiple else data.get(name)
+        for name in data
+        if name != "csrfmiddlewaretoken"
+    }

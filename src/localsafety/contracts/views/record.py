@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -35,8 +34,18 @@ from localsafety.contracts.models import (
     StageKind,
 )
 from localsafety.contracts.ownership import Need
-from localsafety.contracts.views.base import contract_view, form_page, tab_context
+from localsafety.contracts.views.base import (
+    contract_view,
+    form_page,
+    tab_context,
+    typed_values,
+)
+from localsafety.contracts.views.governance import (
+    offer_organisations,
+    organisation_search_page,
+)
 from localsafety.core.access import get_object_for_user, require
+from localsafety.core.dates import table_date
 from localsafety.core.errors import DomainError
 from localsafety.core.exports import csv_response
 from localsafety.core.forms import add_service_error, query_without_page
@@ -158,9 +167,7 @@ def _result_rows(contracts: Any) -> list[dict[str, Any]]:
             "municipality": contract.municipality.name,
             "municipality_url": municipality.format(contract.municipality.code),
             "region": contract.region_name or "—",
-            "signed": date_format(contract.signed_on, "SHORT_DATE_FORMAT")
-            if contract.signed_on
-            else "—",
+            "signed": table_date(contract.signed_on) or "—",
             "stage_label": stages.get(contract.stage, contract.stage),
             "origin": contract.data_origin,
             "origin_label": origins.get(contract.data_origin, contract.data_origin),
@@ -192,7 +199,7 @@ def contract_export_csv(request: HttpRequest) -> HttpResponse:
                 contract.get_category_display(),
                 contract.municipality.name,
                 contract.municipality.code,
-                contract.signed_on.strftime("%d/%m/%Y") if contract.signed_on else "",
+                table_date(contract.signed_on),
                 contract.get_stage_display(),
                 contract.get_data_origin_display(),
             ]
@@ -217,7 +224,7 @@ def contract_map_geojson(request: HttpRequest) -> HttpResponse:
             "municipality__code",
             "municipality__geometry",
         )
-        .order_by("municipality__name", "title")
+        .order_by("municipality__name_key", "title_key", "pk")
     )
     by_municipality: dict[int, dict[str, Any]] = {}
     for row in rows:
@@ -330,11 +337,20 @@ def contract_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             pk__in=scope.managed_organisation_ids & scope.municipality_organisation_ids
         )
         municipalities = municipalities.filter(organisations__in=organisations).distinct()
-    organisations = organisations.order_by("name")
-    form = ContractCreateForm(
-        request.POST or None, organisations=organisations, municipalities=municipalities
-    )
-    if request.method == "POST" and form.is_valid():
+    organisations = organisations.order_by("name_key", "name")
+    if "show_parishes" in request.POST:
+        # "List its parishes": the same form again, as typed, offering the municipality's
+        # parishes; nothing is checked or saved yet.
+        form = ContractCreateForm(
+            initial=typed_values(request.POST, multiple=frozenset({"areas", "axes"})),
+            organisations=organisations,
+            municipalities=municipalities,
+        )
+    else:
+        form = ContractCreateForm(
+            request.POST or None, organisations=organisations, municipalities=municipalities
+        )
+    if request.method == "POST" and form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:
             contract = services.contract_create(
@@ -429,12 +445,23 @@ def axis_create(request: AuthenticatedHttpRequest, contract: Contract) -> HttpRe
 @require_http_methods(["GET", "POST"])
 @contract_view("page", may="manage")
 def signatory_add(request: AuthenticatedHttpRequest, contract: Contract) -> HttpResponse:
+    title = _("Add a signatory")
+    searched = organisation_search_page(
+        request,
+        contract,
+        SignatoryForm(initial=typed_values(request.POST)),
+        tab="summary",
+        title=title,
+    )
+    if searched is not None:
+        return searched
+    form = offer_organisations(request, contract, SignatoryForm(request.POST or None))
     return form_page(
         request,
         contract=contract,
-        form=SignatoryForm(request.POST or None),
+        form=form,
         tab="summary",
-        title=_("Add a signatory"),
+        title=title,
         action=lambda data: services.signatory_add(
             actor=request.user,
             contract=contract,

@@ -41,6 +41,7 @@ from localsafety.devdata.generator.workflow import (
     write_stages,
 )
 from localsafety.organisations.models import Organisation
+from localsafety.territory.placenames import named_after
 
 
 def create_contracts(
@@ -149,7 +150,7 @@ def create_contracts(
                     body_id=body.pk,
                     contract_id=contract.pk,
                     held_on=contract.signed_on + dt.timedelta(days=30 + 90 * number),
-                    location=f"Paços do Concelho de {contract.signing_place}",
+                    location=named_after("Paços do Concelho", contract.signing_place),
                     agenda="1. Ponto de situação. 2. Próximos passos.",
                     decisions="Aprovado o ponto de situação.",
                     recorded_by_organisation_id=town_halls[muni_id].pk,

@@ -6,6 +6,7 @@ import random
 
 from localsafety.contracts.models import ContractCategory
 from localsafety.organisations.models import OrganisationKind
+from localsafety.territory.placenames import of_place
 
 FIRST_NAMES = [
     "Ana", "Beatriz", "Carla", "Diana", "Eduarda", "Filipa", "Graça", "Helena", "Inês",
@@ -103,22 +104,28 @@ PROGRESS_WEIGHTS = [(0, 0.25), (1, 0.3), (2, 0.25), (3, 0.15), (4, 0.05)]
 
 
 _NAME_TEMPLATES: dict[str, str] = {
-    OrganisationKind.PSP: "PSP — Esquadra de {place} {number}",
-    OrganisationKind.GNR: "GNR — Posto Territorial de {place} {number}",
-    OrganisationKind.MUNICIPAL_POLICE: "Polícia Municipal de {place}",
-    OrganisationKind.SCHOOL_CLUSTER: "Agrupamento de Escolas de {place} n.º {number}",
-    OrganisationKind.SOCIAL_SECURITY: "Segurança Social — Serviço Local de {place}",
-    OrganisationKind.HEALTH_CENTRE: "Centro de Saúde de {place} {number}",
-    OrganisationKind.MIGRATION_AGENCY: "Centro Local de Apoio à Integração de Migrantes de {place}",
-    OrganisationKind.PARISH_COUNCIL: "Junta de Freguesia de {parish} ({place})",
+    OrganisationKind.PSP: "PSP — Esquadra {of_place} {number}",
+    OrganisationKind.GNR: "GNR — Posto Territorial {of_place} {number}",
+    OrganisationKind.MUNICIPAL_POLICE: "Polícia Municipal {of_place}",
+    OrganisationKind.SCHOOL_CLUSTER: "Agrupamento de Escolas {of_place} n.º {number}",
+    OrganisationKind.SOCIAL_SECURITY: "Segurança Social — Serviço Local {of_place}",
+    OrganisationKind.HEALTH_CENTRE: "Centro de Saúde {of_place} {number}",
+    OrganisationKind.MIGRATION_AGENCY: "Centro Local de Apoio à Integração de Migrantes {of_place}",
+    OrganisationKind.PARISH_COUNCIL: "Junta de Freguesia {of_parish} ({place})",
     OrganisationKind.MINISTRY: "Serviço desconcentrado do Estado em {place} {number}",
-    OrganisationKind.OTHER: "Comissão de Proteção de Crianças e Jovens de {place} {number}",
+    OrganisationKind.OTHER: "Comissão de Proteção de Crianças e Jovens {of_place} {number}",
 }
 
 
 def name_for_kind(kind: str, municipality_name: str, number: int, rng: random.Random) -> str:
     template = _NAME_TEMPLATES.get(kind)
     if template is None:
-        return f"Associação {rng.choice(ASSOCIATION_WORDS)} de {municipality_name} {number}"
+        words = rng.choice(ASSOCIATION_WORDS)
+        return f"Associação {words} {of_place(municipality_name)} {number}"
     parish = rng.choice(PARISH_NAMES) if "{parish}" in template else ""
-    return template.format(place=municipality_name, number=number, parish=parish)
+    return template.format(
+        place=municipality_name,
+        of_place=of_place(municipality_name),
+        number=number,
+        of_parish=of_place(parish) if parish else "",
+    )

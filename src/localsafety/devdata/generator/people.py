@@ -39,6 +39,7 @@ from localsafety.organisations.models import (
     User,
 )
 from localsafety.territory.models import Area
+from localsafety.territory.placenames import named_after
 
 
 @dataclass
@@ -81,7 +82,7 @@ def create_organisations(
     for muni in municipalities:
         orgs.append(
             Organisation(
-                name=f"Câmara Municipal de {muni.name}",
+                name=named_after("Câmara Municipal", muni.name),
                 short_name=f"CM {muni.name}"[:60],
                 kind=OrganisationKind.MUNICIPALITY,
                 municipality_id=muni.pk,
@@ -159,7 +160,7 @@ def create_people(
             last_name="National",
             email="bench_national@example.invalid",
             language=User.Language.EN,
-            job_title="Ministry analyst (synthetic benchmark user)",
+            job_title="Técnico(a) ministerial (utilizador sintético de teste de carga)",
             data_origin=SYNTHETIC,
         )
     ]
@@ -185,21 +186,21 @@ def create_people(
 
     national_count = min(len(ministries), max(0, scale.users - 1 - 2 * len(municipalities)))
     for index in range(national_count):
-        users.append(person("Ministry analyst"))
+        users.append(person("Técnico(a) ministerial"))
         memberships.append((len(users) - 1, ministries[index], MembershipRole.STAFF))
     mayor_index: dict[int, int] = {}
     coordinator_index: dict[int, int] = {}
     for muni in municipalities:
-        users.append(person("Mayor"))
+        users.append(person("Presidente da Câmara Municipal"))
         mayor_index[muni.pk] = len(users) - 1
         memberships.append((len(users) - 1, town_halls[muni.pk], MembershipRole.STAFF))
-        users.append(person("Municipal safety coordinator"))
+        users.append(person("Coordenador(a) municipal de segurança"))
         coordinator_index[muni.pk] = len(users) - 1
         memberships.append((len(users) - 1, town_halls[muni.pk], MembershipRole.MANAGER))
     member_orgs = local_orgs or list(town_halls.values())
     while len(users) < scale.users:
         org = rng.choice(member_orgs)
-        users.append(person("Staff"))
+        users.append(person("Técnico(a)"))
         role = MembershipRole.MANAGER if rng.random() < 0.1 else MembershipRole.STAFF
         memberships.append((len(users) - 1, org, role))
         if rng.random() < 0.1:

@@ -75,7 +75,7 @@ def test_chair_keeps_the_committee_and_the_coordinator_only_the_core(page, live_
     _log_in(page, live_server, "mayor_a")
     page.goto(url)
     page.select_option("select[name=body]", str(committee.pk))
-    page.select_option("select[name=organisation]", str(world.ngo_a.pk))
+    page.check(f"#id_organisation_options input[value='{world.ngo_a.pk}']")  # the chooser
     page.fill("input[name=person_login]", "partner_a")
     page.locator("main form button[type=submit]", has_text="Acrescentar o membro").first.click()
     page.wait_for_load_state()
