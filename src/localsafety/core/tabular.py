@@ -567,7 +567,8 @@ class ParsedDates:
 def _ints(struct: pa.StructArray, field: str, default: int) -> np.ndarray:
     text = struct.field(field)
     text = pc.if_else(pc.equal(pc.utf8_length(text), 0), str(default), text)
-    return pc.cast(text, pa.int64()).to_numpy(zero_copy_only=False)
+    result: np.ndarray = pc.cast(text, pa.int64()).to_numpy(zero_copy_only=False)
+    return result
 
 
 def parse_datetimes(column: pa.Array, times: pa.Array | None = None) -> ParsedDates:
