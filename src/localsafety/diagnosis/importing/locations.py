@@ -134,11 +134,9 @@ class AreaIndex:
         # A point on a shared border belongs to the first area found (stable).
         order = np.argsort(point_index, kind="stable")
         point_index, tree_index = point_index[order], tree_index[order]
-        first = (
-            np.concatenate(([True], point_index[1:] != point_index[:-1]))
-            if len(point_index)
-            else []
-        )
+        if not len(point_index):
+            return found
+        first = np.concatenate(([True], point_index[1:] != point_index[:-1]))
         found[present[point_index[first]]] = self.ids[tree_index[first]]
         return found
 
