@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from django.urls import path
 
-from localsafety.api import contracts, me, organisations, records, territory
+from localsafety.api import analyses, contracts, me, organisations, records, territory
 
 app_name = "api"
 
 urlpatterns = [
     path("me/", me.MeApi.as_view(), name="me"),
+    path(
+        "contracts/<int:contract_id>/analyses/",
+        analyses.AnalysisRunListApi.as_view(),
+        name="analysis-run-list",
+    ),
+    path(
+        "contracts/<int:contract_id>/analyses/<int:run_id>/",
+        analyses.AnalysisRunDetailApi.as_view(),
+        name="analysis-run-detail",
+    ),
     path("areas/", territory.AreaListApi.as_view(), name="area-list"),
     path("areas/<int:area_id>/", territory.AreaDetailApi.as_view(), name="area-detail"),
     path("organisations/", organisations.OrganisationListApi.as_view(), name="organisation-list"),

@@ -9,13 +9,20 @@ typed in by the committee before any data is loaded.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from localsafety.contracts.models import Axis, Contract
-from localsafety.contracts.ownership import ContractOwned, PoliceOwned
+from localsafety.contracts.ownership import (
+    ContractOwned,
+    ContractOwnedQuerySet,
+    Need,
+    PoliceOwned,
+)
 from localsafety.core.models import OriginMixin
 
 
@@ -408,3 +415,101 @@ class StatisticValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area} {self.indicator} {self.year}: {self.value}"
+
+
+# =============================================================================================
+# Analysis runs (issue 9, points 3, 4 and 7): hot spots, seasonality, concentration, near
+# repeats and hot-spot stability computed in the background for a contract's territory, stored
+# with their provenance. A run is either a police run (one force's records, for that force's
+# roles on the contract only) or an aggregate run (every force's counts, coarse grid, small
+# counts suppressed before anything is stored).
+# =============================================================================================
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class AnalysisRunQuerySet(ContractOwnedQuerySet["AnalysisRun"]):
+    """Runs the person may read: aggregate runs for the contract's members (and national
+    users); a police run only for members of its force who sit on the contract."""
+
+    def visible_to(self, user: Any, need: Need | None = None) -> AnalysisRunQuerySet:
+        from localsafety.contracts.access import scope_for
+
+        readable = super().visible_to(user, need)
+        scope = scope_for(user)
+        police = models.Q(
+            police_organisation_id__in=scope.police_organisation_ids,
+            contract_id__in=scope.police_contract_ids,
+        )
+        if not scope.police_organisation_ids or not scope.police_contract_ids:
+            police = models.Q(pk__in=[])
+        return readable.filter(models.Q(police_organisation__isnull=True) | police)
+
+
+class AnalysisRun(ContractOwned):
+    """One run of the spatial and temporal analyses over a contract's territory.
+
+    ``results`` holds only what the run's audience may see: for an aggregate run, counts
+    below ``LOCALSAFETY_SMALL_COUNT_THRESHOLD`` are already suppressed, there are no points
+    and no near-repeat table. ``datasets`` and ``parameters`` are the provenance shown under
+    every figure (the data sets read, the method and its parameters).
+    """
+
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="analysis_runs", verbose_name=_("contract")
+    )
+    #: The force whose records a police run reads (null: an aggregate run of every force).
+    police_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("police organisation"),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    #: Leaf or group codes of the taxonomy; empty means every category.
+    categories = models.JSONField(_("categories"), default=list, blank=True)
+    resolution = models.PositiveSmallIntegerField(_("H3 resolution"))
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    #: Provenance: the incident data sets read (id, source, file, checksum, period).
+    datasets = models.JSONField(_("data sets"), default=list, blank=True)
+    results = models.JSONField(_("results"), default=dict, blank=True)
+
+    objects = AnalysisRunQuerySet.as_manager()  # type: ignore[misc]
+
+    class Meta:
+        verbose_name = _("analysis run")
+        verbose_name_plural = _("analysis runs")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["contract", "-created_at"], name="analysis_run_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id}: {self.period_start}–{self.period_end} (H3 {self.resolution})"
+
+    @property
+    def is_police(self) -> bool:
+        return self.police_organisation_id is not None
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)

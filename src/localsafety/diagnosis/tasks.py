@@ -11,3 +11,11 @@ def run_incident_import(dataset_id: int) -> None:
     from localsafety.diagnosis.data_services import incident_dataset_run
 
     incident_dataset_run(dataset_id=dataset_id)
+
+
+@task()
+def run_analysis(run_id: int) -> None:
+    """Compute a queued analysis run; status and progress are kept on the run."""
+    from localsafety.diagnosis.analysis_services import analysis_run_execute
+
+    analysis_run_execute(run_id=run_id)

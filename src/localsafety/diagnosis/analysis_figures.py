@@ -1,0 +1,217 @@
+"""What the analysis pages draw and download, from a run's stored results.
+
+Everything here reads ``run.results``, which holds only what the run's audience may see
+(``diagnosis.analyses``): the map, the SVG figures, the CSV and the GeoJSON downloads of one
+run therefore show the same, equally suppressed, figures. SVG geometry is computed here as
+numbers; the templates write the elements (no chart library, no script).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import h3
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from localsafety.diagnosis.models import AnalysisRun
+
+WEEKDAYS = (
+    gettext_lazy("Monday"),
+    gettext_lazy("Tuesday"),
+    gettext_lazy("Wednesday"),
+    gettext_lazy("Thursday"),
+    gettext_lazy("Friday"),
+    gettext_lazy("Saturday"),
+    gettext_lazy("Sunday"),
+)
+HEAT_CELL = 22
+HEAT_LEFT = 90
+HEAT_TOP = 24
+LORENZ_SIZE = 240
+LORENZ_MARGIN = 36
+
+
+def cell_features(run: AnalysisRun) -> dict[str, Any]:
+    """The run's cells as GeoJSON polygons (``h3.cell_to_boundary``), with their figures."""
+    features = []
+    for cell in (run.results or {}).get("cells", []):
+        ring = [[round(lng, 6), round(lat, 6)] for lat, lng in h3.cell_to_boundary(cell["cell"])]
+        ring.append(ring[0])
+        properties = {key: value for key, value in cell.items() if key != "cell"}
+        properties.update(
+            {
+                "code": cell["cell"],
+                "name": cell["cell"],
+                "category": cell["hotspot"] or "cell",
+                "label": cell_label(cell),
+            }
+        )
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+                "properties": properties,
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def cell_label(cell: dict[str, Any]) -> str:
+    count = _("suppressed") if cell["count"] is None else str(cell["count"])
+    kind = {"hot": _("hot spot"), "cold": _("cold spot")}.get(cell["hotspot"], "")
+    return " · ".join(part for part in (_("incidents: %(n)s") % {"n": count}, kind) if part)
+
+
+def point_features(run: AnalysisRun) -> dict[str, Any]:
+    """Incident points (police runs only hold any)."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [point["lon"], point["lat"]]},
+                "properties": {"category": point["category"], "at": point["at"]},
+            }
+            for point in (run.results or {}).get("points", [])
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    x: int
+    y: int
+    value: float | None
+    colour: str
+    title: str
+
+
+def _blend(share: float) -> str:
+    """White to dark red."""
+    share = min(max(share, 0.0), 1.0)
+    red = round(255 - share * (255 - 140))
+    other = round(255 - share * 255)
+    return f"#{red:02x}{other:02x}{other:02x}"
+
+
+def heat_grid(run: AnalysisRun) -> dict[str, Any] | None:
+    grid = ((run.results or {}).get("seasonality") or {}).get("grid")
+    if not grid:
+        return None
+    shown = [value for row in grid for value in row if value is not None]
+    top = max(shown) if shown else 0.0
+    cells = []
+    for day, row in enumerate(grid):
+        for hour, value in enumerate(row):
+            if value is None:
+                colour, text = "#d0d4d9", _("suppressed")
+            else:
+                colour, text = _blend(value / top if top else 0.0), f"{value:.1f}"
+            cells.append(
+                HeatCell(
+                    HEAT_LEFT + hour * HEAT_CELL,
+                    HEAT_TOP + day * HEAT_CELL,
+                    value,
+                    colour,
+                    f"{WEEKDAYS[day]} {hour:02d}:00 — {text}",
+                )
+            )
+    return {
+        "cells": cells,
+        "size": HEAT_CELL,
+        "width": HEAT_LEFT + 24 * HEAT_CELL + 4,
+        "height": HEAT_TOP + 7 * HEAT_CELL + 4,
+        "days": [
+            (HEAT_TOP + i * HEAT_CELL + HEAT_CELL * 0.7, name) for i, name in enumerate(WEEKDAYS)
+        ],
+        "hours": [(HEAT_LEFT + h * HEAT_CELL + HEAT_CELL / 2, h) for h in range(0, 24, 3)],
+        "rows": [(WEEKDAYS[day], row) for day, row in enumerate(grid)],
+        "top": top,
+    }
+
+
+def lorenz(run: AnalysisRun) -> dict[str, Any] | None:
+    found = (run.results or {}).get("concentration")
+    if not found:
+        return None
+    size, margin = LORENZ_SIZE, LORENZ_MARGIN
+    points = " ".join(
+        f"{margin + x * size:.1f},{margin + (1 - y) * size:.1f}"
+        for x, y in found["lorenz"]
+        if x is not None and y is not None
+    )
+    return {
+        "points": points,
+        "size": size,
+        "margin": margin,
+        "total": size + 2 * margin,
+        "end": margin + size,
+        **found,
+    }
+
+
+def knox_rows(run: AnalysisRun) -> list[dict[str, Any]]:
+    """The Knox table by distance band (rows) and time band (columns), labelled."""
+    table = (run.results or {}).get("near_repeat")
+    if not table:
+        return []
+    d_edges = [0.0, *table["distance_edges_m"]]
+    rows = []
+    for r, observed in enumerate(table["observed"]):
+        if r < len(table["distance_edges_m"]):
+            label = f"{d_edges[r]:g}–{d_edges[r + 1]:g} m"
+        else:
+            label = f"> {d_edges[-1]:g} m"
+        rows.append(
+            {
+                "label": label,
+                "cells": [
+                    {
+                        "observed": observed[c],
+                        "expected": table["expected"][r][c],
+                        "ratio": table["ratio"][r][c],
+                        "p": table["p_value"][r][c],
+                    }
+                    for c in range(len(observed))
+                ],
+            }
+        )
+    return rows
+
+
+def knox_columns(run: AnalysisRun) -> list[str]:
+    table = (run.results or {}).get("near_repeat")
+    if not table:
+        return []
+    t_edges = [0.0, *table["time_edges_days"]]
+    labels = [f"{t_edges[i]:g}–{t_edges[i + 1]:g} d" for i in range(len(t_edges) - 1)]
+    return [*labels, f"> {t_edges[-1]:g} d"]
+
+
+def provenance(run: AnalysisRun) -> dict[str, Any]:
+    """Source, period and method, shown beneath every figure and sent with the API."""
+    if run.datasets:
+        forces = sorted({entry["organisation"] for entry in run.datasets})
+        source = _("Police incident records (%(forces)s), %(count)s data set(s)") % {
+            "forces": ", ".join(forces),
+            "count": len(run.datasets),
+        }
+    else:
+        source = _("Police incident records (no data set covers the period)")
+    audience = (
+        _("police run: this force's records only")
+        if run.is_police
+        else _("aggregate run: counts below %(n)s suppressed")
+        % {"n": (run.results or {}).get("threshold")}
+    )
+    return {
+        "source": source,
+        "period": f"{run.period_start:%Y-%m-%d} – {run.period_end:%Y-%m-%d}",
+        "grid": _("H3 resolution %(r)s") % {"r": run.resolution},
+        "audience": audience,
+        "requested_by": run.requested_by.get_full_name() or run.requested_by.get_username(),
+        "finished_at": run.finished_at,
+        "parameters": run.parameters,
+    }
