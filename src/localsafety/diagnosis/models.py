@@ -470,7 +470,7 @@ class AnalysisRun(ContractOwned):
         related_name="+",
         null=True,
         blank=True,
-        verbose_name=_("police organisation"),
+        verbose_name=_("police force analysed"),
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -479,16 +479,16 @@ class AnalysisRun(ContractOwned):
         verbose_name=_("requested by"),
     )
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("run finished"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
     )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     message = models.TextField(_("message"), blank=True)
-    period_start = models.DateField(_("from"))
-    period_end = models.DateField(_("to"))
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
     #: Leaf or group codes of the taxonomy; empty means every category.
-    categories = models.JSONField(_("categories"), default=list, blank=True)
+    categories = models.JSONField(_("crime categories chosen"), default=list, blank=True)
     resolution = models.PositiveSmallIntegerField(_("H3 resolution"))
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
     #: Provenance: the incident data sets read (id, source, file, checksum, period).
