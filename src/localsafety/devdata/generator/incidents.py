@@ -51,7 +51,7 @@ def _bounds(area: Area) -> tuple[float, float, float, float] | None:
         )
         if geometry.get("type") == "Feature":
             geometry = geometry["geometry"]
-        return tuple(shape(geometry).bounds)  # type: ignore[return-value]
+        return tuple(shape(geometry).bounds)
     except (ValueError, KeyError, TypeError, IndexError):
         return None
 
