@@ -8,10 +8,12 @@ numbers; the templates write the elements (no chart library, no script).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
 from typing import Any
 
 import h3
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -33,12 +35,18 @@ LORENZ_SIZE = 240
 LORENZ_MARGIN = 36
 
 
+@functools.lru_cache(maxsize=200_000)
+def cell_ring(cell: str) -> tuple[tuple[float, float], ...]:
+    """A cell's closed boundary as (lon, lat) pairs; cells never change, so kept per process."""
+    ring = [(round(lng, 6), round(lat, 6)) for lat, lng in h3.cell_to_boundary(cell)]
+    return (*ring, ring[0])
+
+
 def cell_features(run: AnalysisRun) -> dict[str, Any]:
     """The run's cells as GeoJSON polygons (``h3.cell_to_boundary``), with their figures."""
     features = []
     for cell in (run.results or {}).get("cells", []):
-        ring = [[round(lng, 6), round(lat, 6)] for lat, lng in h3.cell_to_boundary(cell["cell"])]
-        ring.append(ring[0])
+        ring = cell_ring(cell["cell"])
         properties = {key: value for key, value in cell.items() if key != "cell"}
         properties.update(
             {
@@ -51,7 +59,7 @@ def cell_features(run: AnalysisRun) -> dict[str, Any]:
         features.append(
             {
                 "type": "Feature",
-                "geometry": {"type": "Polygon", "coordinates": [ring]},
+                "geometry": {"type": "Polygon", "coordinates": [[list(p) for p in ring]]},
                 "properties": properties,
             }
         )
@@ -79,15 +87,6 @@ def point_features(run: AnalysisRun) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class HeatCell:
-    x: int
-    y: int
-    value: float | None
-    colour: str
-    title: str
-
-
 def _blend(share: float) -> str:
     """White to dark red."""
     share = min(max(share, 0.0), 1.0)
@@ -97,37 +96,43 @@ def _blend(share: float) -> str:
 
 
 def heat_grid(run: AnalysisRun) -> dict[str, Any] | None:
+    """The 7 x 24 grid as SVG markup, written here in one pass: numbers in SVG attributes
+    must not be localised (a decimal comma breaks them), and 168 cells rendered through the
+    template language would cost more than the rest of the page."""
     grid = ((run.results or {}).get("seasonality") or {}).get("grid")
     if not grid:
         return None
     shown = [value for row in grid for value in row if value is not None]
     top = max(shown) if shown else 0.0
-    cells = []
+    days = [str(name) for name in WEEKDAYS]
+    hidden = escape(_("suppressed"))
+    size = HEAT_CELL
+    width, height = HEAT_LEFT + 24 * size + 4, HEAT_TOP + 7 * size + 4
+    parts = [
+        f'<text x="{HEAT_LEFT + h * size + size // 2}" y="14" font-size="10" '
+        f'text-anchor="middle">{h}h</text>'
+        for h in range(0, 24, 3)
+    ]
+    parts += [
+        f'<text x="4" y="{HEAT_TOP + d * size + 15}" font-size="10">{escape(name)}</text>'
+        for d, name in enumerate(days)
+    ]
     for day, row in enumerate(grid):
         for hour, value in enumerate(row):
             if value is None:
-                colour, text = "#d0d4d9", _("suppressed")
+                colour, text = "#d0d4d9", hidden
             else:
                 colour, text = _blend(value / top if top else 0.0), f"{value:.1f}"
-            cells.append(
-                HeatCell(
-                    HEAT_LEFT + hour * HEAT_CELL,
-                    HEAT_TOP + day * HEAT_CELL,
-                    value,
-                    colour,
-                    f"{WEEKDAYS[day]} {hour:02d}:00 — {text}",
-                )
+            parts.append(
+                f'<rect x="{HEAT_LEFT + hour * size}" y="{HEAT_TOP + day * size}" '
+                f'width="{size}" height="{size}" fill="{colour}" stroke="#ffffff">'
+                f"<title>{escape(days[day])} {hour:02d}:00 — {text}</title></rect>"
             )
     return {
-        "cells": cells,
-        "size": HEAT_CELL,
-        "width": HEAT_LEFT + 24 * HEAT_CELL + 4,
-        "height": HEAT_TOP + 7 * HEAT_CELL + 4,
-        "days": [
-            (HEAT_TOP + i * HEAT_CELL + HEAT_CELL * 0.7, name) for i, name in enumerate(WEEKDAYS)
-        ],
-        "hours": [(HEAT_LEFT + h * HEAT_CELL + HEAT_CELL / 2, h) for h in range(0, 24, 3)],
-        "rows": [(WEEKDAYS[day], row) for day, row in enumerate(grid)],
+        "svg": mark_safe("".join(parts)),  # noqa: S308 - every text above is escaped
+        "width": width,
+        "height": height,
+        "rows": list(zip(days, grid, strict=True)),
         "top": top,
     }
 

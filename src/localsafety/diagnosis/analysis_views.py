@@ -30,6 +30,21 @@ from localsafety.diagnosis.analysis_selectors import yearly_counts
 from localsafety.diagnosis.models import AnalysisRun
 
 
+class _FieldsExcept:
+    """The form's fields but one, for the shared field template; the page writes that one
+    itself (26 category checkboxes through the widget templates cost more than the rest of
+    the form)."""
+
+    def __init__(self, form: AnalysisRunForm, skip: str) -> None:
+        self.form, self.skip = form, skip
+
+    def visible_fields(self) -> list[Any]:
+        return [field for field in self.form.visible_fields() if field.name != self.skip]
+
+    def hidden_fields(self) -> list[Any]:
+        return list(self.form.hidden_fields())
+
+
 def run_context(run: AnalysisRun | None) -> dict[str, Any]:
     if run is None or run.status != "done":
         return {"run": run}
@@ -76,6 +91,9 @@ def analyses(request: HttpRequest, contract: Contract) -> HttpResponse:
     context = {
         "contract": contract,
         "form": form,
+        "form_without_categories": _FieldsExcept(form, "categories"),
+        "category_choices": form.fields["categories"].choices,  # type: ignore[attr-defined]
+        "chosen_categories": set(form["categories"].value() or []),
         "runs": runs,
         "police": police,
         "years": yearly_counts(request.user, contract),

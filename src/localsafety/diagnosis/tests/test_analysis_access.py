@@ -241,3 +241,41 @@ def test_a_police_run_started_on_the_page_shows_its_figures(
     page = client.get(response["Location"]).content.decode()
     for text in ("hotspot-map-data", "<svg", "polyline", "knox-title", 'class="provenance'):
         assert text in page, text
+    # SVG numbers are never localised (a pt-PT decimal comma would break the figure).
+    import re
+
+    assert not re.search(r'\b(?:x|y|x1|y1|x2|y2|width|height)="[^"]*,', page)
+    for points in re.findall(r'points="([^"]*)"', page):
+        assert re.fullmatch(r"\d+\.\d,\d+\.\d( \d+\.\d,\d+\.\d)*", points), points
+    assert page.count("<rect") >= 7 * 24
+
+
+def test_the_page_form_keeps_the_chosen_categories(world, django_capture_on_commit_callbacks):
+    client = _client(world.partner_a)
+    url = reverse("analyses:index", args=[world.contract_a.pk])
+    page = client.get(url).content.decode()
+    assert 'name="categories" value="vehicle-theft"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {
+                "period_start": "2023-01-01",
+                "period_end": "2024-12-31",
+                "resolution": "8",
+                "categories": ["vehicle-theft", "street-robbery"],
+            },
+        )
+    assert response.status_code == 302
+    run = AnalysisRun.objects.get()
+    assert run.categories == ["street-robbery", "vehicle-theft"] and not run.is_police
+    refused = client.post(
+        url,
+        {
+            "period_start": "2024-12-31",
+            "period_end": "2023-01-01",
+            "resolution": "8",
+            "categories": ["vehicle-theft"],
+        },
+    )
+    assert refused.status_code == 400
+    assert 'value="vehicle-theft" id="category-vehicle-theft" checked' in refused.content.decode()
