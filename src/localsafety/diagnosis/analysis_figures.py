@@ -105,7 +105,7 @@ def heat_grid(run: AnalysisRun) -> dict[str, Any] | None:
     shown = [value for row in grid for value in row if value is not None]
     top = max(shown) if shown else 0.0
     days = [str(name) for name in WEEKDAYS]
-    hidden = escape(_("suppressed"))
+    hidden = str(escape(_("suppressed")))
     size = HEAT_CELL
     width, height = HEAT_LEFT + 24 * size + 4, HEAT_TOP + 7 * size + 4
     parts = [
