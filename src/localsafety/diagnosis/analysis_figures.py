@@ -36,40 +36,44 @@ LORENZ_MARGIN = 36
 
 
 @functools.lru_cache(maxsize=200_000)
-def cell_ring(cell: str) -> tuple[tuple[float, float], ...]:
-    """A cell's closed boundary as (lon, lat) pairs; cells never change, so kept per process."""
-    ring = [(round(lng, 6), round(lat, 6)) for lat, lng in h3.cell_to_boundary(cell)]
-    return (*ring, ring[0])
+def cell_ring(cell: str) -> list[list[float]]:
+    """A cell's closed boundary as [lon, lat] pairs; cells never change, so kept per process
+    (callers only serialise it, never change it)."""
+    ring = [[round(lng, 6), round(lat, 6)] for lat, lng in h3.cell_to_boundary(cell)]
+    return [*ring, ring[0]]
 
 
 def cell_features(run: AnalysisRun) -> dict[str, Any]:
     """The run's cells as GeoJSON polygons (``h3.cell_to_boundary``), with their figures."""
+    words = {
+        "suppressed": _("suppressed"),
+        "hot": _("hot spot"),
+        "cold": _("cold spot"),
+        "incidents": _("incidents: %(n)s"),
+    }
     features = []
     for cell in (run.results or {}).get("cells", []):
-        ring = cell_ring(cell["cell"])
-        properties = {key: value for key, value in cell.items() if key != "cell"}
-        properties.update(
-            {
-                "code": cell["cell"],
-                "name": cell["cell"],
-                "category": cell["hotspot"] or "cell",
-                "label": cell_label(cell),
-            }
-        )
+        code = cell["cell"]
+        properties = dict(cell)
+        del properties["cell"]
+        properties["code"] = properties["name"] = code
+        properties["category"] = cell["hotspot"] or "cell"
+        properties["label"] = cell_label(cell, words)
         features.append(
             {
                 "type": "Feature",
-                "geometry": {"type": "Polygon", "coordinates": [[list(p) for p in ring]]},
+                "geometry": {"type": "Polygon", "coordinates": [cell_ring(code)]},
                 "properties": properties,
             }
         )
     return {"type": "FeatureCollection", "features": features}
 
 
-def cell_label(cell: dict[str, Any]) -> str:
-    count = _("suppressed") if cell["count"] is None else str(cell["count"])
-    kind = {"hot": _("hot spot"), "cold": _("cold spot")}.get(cell["hotspot"], "")
-    return " · ".join(part for part in (_("incidents: %(n)s") % {"n": count}, kind) if part)
+def cell_label(cell: dict[str, Any], words: dict[str, str]) -> str:
+    count = words["suppressed"] if cell["count"] is None else str(cell["count"])
+    first = words["incidents"] % {"n": count}
+    kind = words.get(cell["hotspot"]) if cell["hotspot"] else None
+    return f"{first} · {kind}" if kind else first
 
 
 def point_features(run: AnalysisRun) -> dict[str, Any]:
@@ -105,6 +109,7 @@ def heat_grid(run: AnalysisRun) -> dict[str, Any] | None:
     shown = [value for row in grid for value in row if value is not None]
     top = max(shown) if shown else 0.0
     days = [str(name) for name in WEEKDAYS]
+    escaped = [str(escape(name)) for name in days]
     hidden = str(escape(_("suppressed")))
     size = HEAT_CELL
     width, height = HEAT_LEFT + 24 * size + 4, HEAT_TOP + 7 * size + 4
@@ -114,8 +119,8 @@ def heat_grid(run: AnalysisRun) -> dict[str, Any] | None:
         for h in range(0, 24, 3)
     ]
     parts += [
-        f'<text x="4" y="{HEAT_TOP + d * size + 15}" font-size="10">{escape(name)}</text>'
-        for d, name in enumerate(days)
+        f'<text x="4" y="{HEAT_TOP + d * size + 15}" font-size="10">{name}</text>'
+        for d, name in enumerate(escaped)
     ]
     for day, row in enumerate(grid):
         for hour, value in enumerate(row):
@@ -126,7 +131,7 @@ def heat_grid(run: AnalysisRun) -> dict[str, Any] | None:
             parts.append(
                 f'<rect x="{HEAT_LEFT + hour * size}" y="{HEAT_TOP + day * size}" '
                 f'width="{size}" height="{size}" fill="{colour}" stroke="#ffffff">'
-                f"<title>{escape(days[day])} {hour:02d}:00 — {text}</title></rect>"
+                f"<title>{escaped[day]} {hour:02d}:00 — {text}</title></rect>"
             )
     return {
         "svg": mark_safe("".join(parts)),  # noqa: S308 - every text above is escaped
