@@ -102,12 +102,21 @@ def category_lookup(source: IncidentSource) -> dict[str, int]:
     return lookup
 
 
+def map_unique(column: pa.Array, function: Callable[[str], Any]) -> np.ndarray:
+    """``function`` of each value, called once per distinct value (codes repeat a lot)."""
+    encoded = pc.dictionary_encode(column)
+    mapped = np.array([function(value) for value in encoded.dictionary.to_pylist()] + [None])
+    indices = encoded.indices.fill_null(len(mapped) - 1).to_numpy(zero_copy_only=False)
+    result: np.ndarray = mapped[indices]
+    return result
+
+
 def _text(table: Table, columns: dict[str, str], name: str) -> pa.Array | None:
     header = columns.get(name)
     return table.column(header) if header else None
 
 
-def _local_to_utc(values: np.ndarray) -> np.ndarray:
+def local_to_utc(values: np.ndarray) -> np.ndarray:
     """Local wall-clock ``datetime64[s]`` to UTC ``datetime64[s]`` (DST gaps move forward)."""
     index = pd.DatetimeIndex(values)
     ambiguous = np.ones(len(index), dtype=bool)  # the first (summer-time) instance
@@ -195,9 +204,8 @@ def prepare(
     category_header = columns["category"]
     codes = table.column(category_header)
     lookup = category_lookup(source)
-    keys = pd.Series(codes.to_numpy(zero_copy_only=False)).map(header_key)
-    category_ids = keys.map(lookup).to_numpy()
-    unknown = pd.isna(category_ids)
+    category_ids = map_unique(codes, lambda code: lookup.get(header_key(code)))
+    unknown = pd.isna(category_ids.astype(float))
     problems.add(
         unknown,
         category_header,
@@ -283,8 +291,8 @@ def prepare(
         "rows": size,
         "record_id": id_values,
         "category_id": category_ids.astype(np.int64),
-        "occurred_from": _local_to_utc(occurred_from),
-        "occurred_to": _local_to_utc(occurred_to),
+        "occurred_from": local_to_utc(occurred_from),
+        "occurred_to": local_to_utc(occurred_to),
         "local_from": local_from,
         "lon": lon,
         "lat": lat,
@@ -300,10 +308,12 @@ def prepare(
 
 def _datetime_texts(values: np.ndarray) -> list[str]:
     """UTC ``datetime64[s]`` as the text both databases read into a timestamp column."""
-    array = pa.array(values.astype("datetime64[s]"), type=pa.timestamp("s"))
-    suffix = "" if connection.vendor == "sqlite" else "+00:00"
-    texts = pc.strftime(array, format="%Y-%m-%d %H:%M:%S").to_numpy(zero_copy_only=False)
-    return [text + suffix for text in texts] if suffix else texts.tolist()
+    raw = np.datetime_as_string(values.astype("datetime64[s]"), unit="s").astype("S19")
+    raw.view(np.uint8).reshape(-1, 19)[:, 10] = ord(" ")  # "T" -> " ", as Django stores it
+    if connection.vendor != "sqlite":
+        raw = np.char.add(raw, b"+00:00")
+    texts: list[str] = raw.astype(str).tolist()
+    return texts
 
 
 def _nullable(values: np.ndarray, absent: np.ndarray) -> list[Any]:
@@ -385,6 +395,11 @@ def store(
     result.skipped = prepared["rows"] - result.created
     sql = insert_sql()
     rows = incident_rows(prepared, keep, dataset)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            # A page cache large enough for the indexes of a big import (the default 2 MB
+            # makes every insert into a random-keyed index read pages from disk).
+            cursor.execute("PRAGMA cache_size = -262144")
     done = 0
     with connection.cursor() as cursor:
         while True:
@@ -404,7 +419,6 @@ def store(
         cells={
             "h3_7": prepared["h3_7"][keep],
             "h3_8": prepared["h3_8"][keep],
-            "h3_9": prepared["h3_9"][keep],
         },
     )
     if result.created:

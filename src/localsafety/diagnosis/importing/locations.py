@@ -81,6 +81,12 @@ def to_wgs84(x: np.ndarray, y: np.ndarray, system: str) -> Located:
         metres = np.zeros(size, dtype=bool)
     else:
         metres = looks_metres
+        # Within 180 m / 90 m of PT-TM06's origin (near Ourém) metres look like degrees. In a
+        # file that has metres elsewhere, values that are nowhere in Portugal as degrees
+        # (either way round) are taken as metres too.
+        if looks_metres.any():
+            small = present & ~looks_metres
+            metres = metres | (small & ~in_portugal(x, y) & ~in_portugal(y, x))
     lon = np.where(present & ~metres, x, np.nan)
     lat = np.where(present & ~metres, y, np.nan)
     outside = np.zeros(size, dtype=bool)
