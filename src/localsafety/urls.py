@@ -9,6 +9,7 @@ urlpatterns = [
     path("organisations/", include("localsafety.organisations.urls")),
     path("territory/", include("localsafety.territory.urls")),
     path("contracts/", include("localsafety.contracts.urls")),
+    path("crime-data/", include("localsafety.diagnosis.data_urls")),
     path("api/", include("localsafety.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
