@@ -12,6 +12,7 @@ import io
 import numpy as np
 import pyarrow as pa
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -24,6 +25,14 @@ from localsafety.core.tabular import (
     read_table,
     sniff_separator,
 )
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Reasons are read in English here (the catalogue's pt-PT is tested elsewhere)."""
+    with translation.override("en"):
+        yield
+
 
 # Cell text: Portuguese letters, digits, spaces, quotes and the separators themselves (quoted
 # when written), never leading/trailing spaces (cells are trimmed) nor line breaks.

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 from pyproj import Transformer
 
 from localsafety.core.errors import DomainError, ImportRefused
@@ -27,6 +28,14 @@ from localsafety.diagnosis.models import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Reasons are read in English here (the catalogue's pt-PT is tested elsewhere)."""
+    with translation.override("en"):
+        yield
+
 
 HEADER = "N.º Processo;Data da ocorrência;Hora;Categoria;Longitude;Latitude;Freguesia\n"
 CODES = {"FV": "vehicle-theft", "VD": "domestic-violence", "RVP": "street-robbery"}
