@@ -153,7 +153,9 @@ def measure_raw(path: Path, database_url: str | None, var_dir: Path) -> dict[str
     )
     prepared = incidents.prepare(read_table(path), source)
     keep = prepared["record_id"] == prepared["record_id"]
-    clean_rows = list(incidents.incident_rows(prepared, keep, clean_dataset))
+    clean_rows = [
+        row for batch in incidents.incident_rows(prepared, keep, clean_dataset) for row in batch
+    ]
     del prepared
     started = time.perf_counter()
     pacsv.read_csv(

@@ -240,10 +240,12 @@ def prepare(
 
     parish_ids = np.zeros(size, dtype=np.int64)
     parishes = Area.objects.official().filter(kind=AreaKind.PARISH)
+    cells_9 = h3_cells(lon, lat, 9)
+    cells_7 = h3_parent(cells_9, 7)
     if has_point:
         index = area_index(parishes)
         if index:
-            parish_ids = index.locate(lon, lat)
+            parish_ids = index.locate(lon, lat, cells_7)
     if columns.get("parish_code"):
         parish_header = columns["parish_code"]
         parish_codes = table.column(parish_header)
@@ -282,10 +284,9 @@ def prepare(
     if missing.any():
         index = area_index(Area.objects.official().filter(kind=AreaKind.MUNICIPALITY))
         if index:
-            found = index.locate(np.where(missing, lon, np.nan), lat)
+            found = index.locate(np.where(missing, lon, np.nan), lat, cells_7)
             municipality_ids = np.where(missing, found, municipality_ids)
 
-    cells_9 = h3_cells(lon, lat, 9)
     local_from = occurred_from
     return {
         "rows": size,
@@ -301,7 +302,7 @@ def prepare(
         "municipality_id": municipality_ids,
         "h3_9": cells_9,
         "h3_8": h3_parent(cells_9, 8),
-        "h3_7": h3_parent(cells_9, 7),
+        "h3_7": cells_7,
         "swapped": int(swapped.sum()),
     }
 
@@ -350,8 +351,15 @@ def insert_sql() -> str:
 
 
 def incident_rows(prepared: dict[str, Any], keep: np.ndarray, dataset: IncidentDataset) -> Any:
-    """The rows to insert, as tuples in ``INSERT_COLUMNS`` order (only ``keep``)."""
-    count = int(keep.sum())
+    """The rows to insert, as tuples in ``INSERT_COLUMNS`` order (only ``keep``), in batches
+    of ``INSERT_BATCH``: Python objects exist for one batch at a time (bounded memory)."""
+    chosen = np.flatnonzero(keep)
+    for start in range(0, len(chosen), INSERT_BATCH):
+        yield list(_row_batch(prepared, chosen[start : start + INSERT_BATCH], dataset))
+
+
+def _row_batch(prepared: dict[str, Any], keep: np.ndarray, dataset: IncidentDataset) -> Any:
+    count = len(keep)
     no_point = np.isnan(prepared["lon"][keep])
     no_parish = prepared["parish_id"][keep] == 0
     no_municipality = prepared["municipality_id"][keep] == 0
@@ -402,10 +410,7 @@ def store(
             cursor.execute("PRAGMA cache_size = -262144")
     done = 0
     with connection.cursor() as cursor:
-        while True:
-            batch = [row for _i, row in zip(range(INSERT_BATCH), rows, strict=False)]
-            if not batch:
-                break
+        for batch in rows:
             cursor.executemany(sql, batch)
             done += len(batch)
             progress(70 + int(20 * done / max(result.created, 1)), _("Storing records"))

@@ -127,12 +127,34 @@ class AreaIndex:
     def __bool__(self) -> bool:
         return self.tree is not None
 
-    def locate(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-        """The id of the area holding each point (0 where none, or no coordinates)."""
+    def locate(
+        self, lon: np.ndarray, lat: np.ndarray, cells: np.ndarray | None = None
+    ) -> np.ndarray:
+        """The id of the area holding each point (0 where none, or no coordinates).
+
+        ``cells`` (the points' H3 cells at a coarse resolution, e.g. 7) make it faster: a
+        cell whose hexagon, widened by about a metre, lies within one area gives that area to
+        every point in it at once; only points in cells that cross a border are tested one by
+        one. Areas do not overlap, so the answer is the same.
+        """
         found = np.zeros(len(lon), dtype=np.int64)
         if self.tree is None:
             return found
-        present = np.flatnonzero(~np.isnan(lon))
+        todo = ~np.isnan(lon)
+        if cells is not None and todo.any():
+            unique, inverse = np.unique(cells[todo], return_inverse=True)
+            hexagons = shapely.polygons(
+                [[(lng, lat_) for lat_, lng in h3int.cell_to_boundary(int(c))] for c in unique]
+            )
+            cell_index, tree_index = self.tree.query(
+                shapely.buffer(hexagons, CELL_MARGIN_DEGREES), predicate="within"
+            )
+            cell_area = np.zeros(len(unique), dtype=np.int64)
+            cell_area[cell_index] = self.ids[tree_index]
+            inside = np.flatnonzero(todo)
+            found[inside] = cell_area[inverse]
+            todo &= found == 0
+        present = np.flatnonzero(todo)
         if not len(present):
             return found
         points = shapely.points(lon[present], lat[present])
@@ -158,6 +180,10 @@ def _is_polygon(text: str) -> bool:
     except (ValueError, AttributeError):
         return False
 
+
+#: How far a hexagon is widened before "within one area" is asked (about a metre): H3 edges
+#: are great-circle arcs, the polygon's are straight in degrees.
+CELL_MARGIN_DEGREES = 1e-5
 
 _RESOLUTION_BITS = np.uint64(0xF) << np.uint64(52)
 
