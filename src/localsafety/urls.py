@@ -13,6 +13,7 @@ urlpatterns = [
         "contracts/<int:contract_id>/diagnosis/analyses/",
         include("localsafety.diagnosis.analysis_urls"),
     ),
+    path("crime-data/", include("localsafety.diagnosis.data_urls")),
     path("api/", include("localsafety.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from localsafety.api import analyses, contracts, me, organisations, records, territory
+from localsafety.api import analyses, contracts, crime_data, me, organisations, records, territory
 
 app_name = "api"
 
@@ -19,6 +19,12 @@ urlpatterns = [
         "contracts/<int:contract_id>/analyses/<int:run_id>/",
         analyses.AnalysisRunDetailApi.as_view(),
         name="analysis-run-detail",
+    ),
+    path("crime-data/datasets/", crime_data.DatasetListApi.as_view(), name="dataset-list"),
+    path(
+        "crime-data/datasets/<int:dataset_id>/",
+        crime_data.DatasetDetailApi.as_view(),
+        name="dataset-detail",
     ),
     path("areas/", territory.AreaListApi.as_view(), name="area-list"),
     path("areas/<int:area_id>/", territory.AreaDetailApi.as_view(), name="area-detail"),

@@ -140,13 +140,6 @@ def _geojson(text: str) -> dict[str, Any]:
     return dict(data)
 
 
-def _period_condition(start: dt.date, end: dt.date) -> Q:
-    """Months from ``start``'s month to ``end``'s month, both included."""
-    after_start = Q(year__gt=start.year) | Q(year=start.year, month__gte=start.month)
-    before_end = Q(year__lt=end.year) | Q(year=end.year, month__lte=end.month)
-    return after_start & before_end
-
-
 def _organisation_condition(run: AnalysisRun) -> Q:
     if run.police_organisation_id is None:
         return Q()
@@ -154,40 +147,84 @@ def _organisation_condition(run: AnalysisRun) -> Q:
 
 
 def cell_counts(run: AnalysisRun, cells: np.ndarray, category_ids: list[int]) -> Counts:
-    """Counts per territory cell from ``IncidentCount``: over the period, and per year for
-    the period's last year and the one before (hot-spot stability)."""
-    last_year = run.period_end.year
-    unit = f"h3_{run.resolution}"
-    codes = [format(int(cell), "x") for cell in cells]
-    base = IncidentCount.objects.filter(_organisation_condition(run), unit=unit).filter(
-        category_id__in=category_ids
-    )
-    period_q = _period_condition(run.period_start, run.period_end)
-    years_q = Q(year__gte=last_year - 1, year__lte=last_year)
-    rows: list[tuple[str, int, int, int]] = []
-    for first in range(0, len(codes), _IN_CHUNK):
-        chunk = codes[first : first + _IN_CHUNK]
-        rows += list(
-            base.filter(unit_code__in=chunk)
-            .filter(period_q | years_q)
-            .values_list("unit_code", "year", "month", "count")
-        )
-    frame = pd.DataFrame(rows, columns=["code", "year", "month", "count"])
-    index = {code: i for i, code in enumerate(codes)}
+    """Counts per territory cell over the period's calendar years, and per year for the
+    period's last year and the one before (hot-spot stability).
+
+    Resolutions 7 and 8 come from ``IncidentCount`` (cells are counted by year there);
+    resolution 9 is the owning force's alone and is counted from its own records (a police
+    run only), as arrays in one query.
+    """
+    first_year, last_year = run.period_start.year, run.period_end.year
+    years = range(min(first_year, last_year - 1), last_year + 1)
+    if run.resolution == 9:
+        frame = _finest_counts(run, category_ids, years)
+    else:
+        frame = _aggregate_counts(run, cells, category_ids, years)
+    index = pd.Series(np.arange(len(cells)), index=cells.astype(np.int64))
     period = np.zeros(len(cells))
     by_year = {last_year - 1: np.zeros(len(cells)), last_year: np.zeros(len(cells))}
     if not frame.empty:
-        position = frame["code"].map(index).to_numpy(np.int64)
-        key = frame["year"].to_numpy(np.int64) * 12 + frame["month"].to_numpy(np.int64)
-        start = run.period_start.year * 12 + run.period_start.month
-        end = run.period_end.year * 12 + run.period_end.month
-        inside = (key >= start) & (key <= end)
+        position = index.reindex(frame["cell"].to_numpy(np.int64)).to_numpy()
+        inside_territory = ~np.isnan(position)
+        frame = frame[inside_territory]
+        position = position[inside_territory].astype(np.int64)
+        year = frame["year"].to_numpy(np.int64)
         counts = frame["count"].to_numpy(np.float64)
-        np.add.at(period, position[inside], counts[inside])
-        for year, target in by_year.items():
-            chosen = frame["year"].to_numpy(np.int64) == year
+        in_period = (year >= first_year) & (year <= last_year)
+        np.add.at(period, position[in_period], counts[in_period])
+        for chosen_year, target in by_year.items():
+            chosen = year == chosen_year
             np.add.at(target, position[chosen], counts[chosen])
     return Counts(cells, period, by_year)
+
+
+def _aggregate_counts(
+    run: AnalysisRun, cells: np.ndarray, category_ids: list[int], years: range
+) -> pd.DataFrame:
+    codes = [format(int(cell), "x") for cell in cells]
+    base = IncidentCount.objects.filter(
+        _organisation_condition(run),
+        unit=f"h3_{run.resolution}",
+        category_id__in=category_ids,
+        year__gte=years.start,
+        year__lt=years.stop,
+    )
+    rows: list[tuple[str, int, int]] = []
+    for first in range(0, len(codes), _IN_CHUNK):
+        chunk = codes[first : first + _IN_CHUNK]
+        rows += list(base.filter(unit_code__in=chunk).values_list("unit_code", "year", "count"))
+    frame = pd.DataFrame(rows, columns=["code", "year", "count"])
+    frame["cell"] = [int(code, 16) for code in frame["code"]]
+    return frame
+
+
+def _finest_counts(run: AnalysisRun, category_ids: list[int], years: range) -> pd.DataFrame:
+    """Resolution 9 from the force's own records (never counted in the aggregates)."""
+    if run.police_organisation_id is None:
+        raise AnalysisImpossible(_("Only the police may analyse the finest grid."))
+    start = dt.datetime(years.start, 1, 1, tzinfo=dt.UTC)
+    end = dt.datetime(years.stop, 1, 1, tzinfo=dt.UTC)
+    rows = list(
+        Incident.objects.filter(
+            organisation_id=run.police_organisation_id,
+            occurred_from__gte=start,
+            occurred_from__lt=end,
+            category_id__in=category_ids,
+            h3_9__isnull=False,
+        )
+        .order_by()
+        .values_list("h3_9", "occurred_from")
+    )
+    if not rows:
+        return pd.DataFrame({"cell": [], "year": [], "count": []})
+    local = _local(row[1] for row in rows)
+    frame = pd.DataFrame(
+        {
+            "cell": np.array([row[0] for row in rows], dtype=np.int64),
+            "year": local.astype("datetime64[Y]").astype(np.int64) + 1970,
+        }
+    )
+    return frame.groupby(["cell", "year"]).size().reset_index(name="count")
 
 
 def _incidents(run: AnalysisRun, category_ids: list[int]) -> Any:
@@ -445,6 +482,8 @@ def compute(run: AnalysisRun, progress: Progress) -> dict[str, Any]:
     progress(55, _("Measuring concentration and stability"))
     results: dict[str, Any] = {
         "resolution": run.resolution,
+        # Cells are counted by calendar year (the aggregates keep cells by year).
+        "cell_years": [min(run.period_start.year, run.period_end.year), run.period_end.year],
         "cells": _cells(counts, spots, police=police),
         "hotspot_summary": {
             "cells": len(cells),

@@ -200,6 +200,17 @@ def knox_columns(run: AnalysisRun) -> list[str]:
     return [*labels, f"> {t_edges[-1]:g} d"]
 
 
+def _grid_text(run: AnalysisRun) -> str:
+    years = (run.results or {}).get("cell_years")
+    if not years:
+        return _("H3 resolution %(r)s") % {"r": run.resolution}
+    return _("H3 resolution %(r)s, cells counted over the calendar years %(first)s–%(last)s") % {
+        "r": run.resolution,
+        "first": years[0],
+        "last": years[1],
+    }
+
+
 def provenance(run: AnalysisRun) -> dict[str, Any]:
     """Source, period and method, shown beneath every figure and sent with the API."""
     if run.datasets:
@@ -219,7 +230,7 @@ def provenance(run: AnalysisRun) -> dict[str, Any]:
     return {
         "source": source,
         "period": f"{run.period_start:%Y-%m-%d} – {run.period_end:%Y-%m-%d}",
-        "grid": _("H3 resolution %(r)s") % {"r": run.resolution},
+        "grid": _grid_text(run),
         "audience": audience,
         "requested_by": run.requested_by.get_full_name() or run.requested_by.get_username(),
         "finished_at": run.finished_at,

@@ -255,14 +255,23 @@ class Incident(PoliceOwned):
     import.
     """
 
+    # Few indexes, on purpose: each one slows every import row. The organisation is led by
+    # the (organisation, time) index, the source by the unique (source, record id); categories
+    # and areas are read through the aggregates, not by scanning incidents.
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     dataset = models.ForeignKey(IncidentDataset, on_delete=models.CASCADE, related_name="incidents")
-    source = models.ForeignKey(IncidentSource, on_delete=models.PROTECT, related_name="+")
+    source = models.ForeignKey(
+        IncidentSource, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     source_record_id = models.CharField(_("record id at the source"), max_length=64)
     category = models.ForeignKey(
-        CrimeCategory, on_delete=models.PROTECT, related_name="+", verbose_name=_("category")
+        CrimeCategory,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("category"),
+        db_index=False,
     )
     occurred_from = models.DateTimeField(_("occurred from"))
     occurred_to = models.DateTimeField(_("occurred to"))
@@ -272,10 +281,20 @@ class Incident(PoliceOwned):
         _("located by"), max_length=5, choices=LocationMethod.choices
     )
     parish = models.ForeignKey(
-        "territory.Area", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        "territory.Area",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        db_index=False,
     )
     municipality = models.ForeignKey(
-        "territory.Area", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        "territory.Area",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        db_index=False,
     )
     h3_7 = models.BigIntegerField(null=True, blank=True)
     h3_8 = models.BigIntegerField(null=True, blank=True)
@@ -308,7 +327,6 @@ class CountUnit(models.TextChoices):
     MUNICIPALITY = "municipality", _("Municipality")
     H3_7 = "h3_7", _("H3 cell, resolution 7")
     H3_8 = "h3_8", _("H3 cell, resolution 8")
-    H3_9 = "h3_9", _("H3 cell, resolution 9")
 
 
 #: Grid resolutions others than the owning police may ever see (after suppression).
@@ -318,21 +336,27 @@ PUBLIC_H3_UNITS = frozenset({CountUnit.H3_7, CountUnit.H3_8})
 class IncidentCount(PoliceOwned):
     """Incident counts by unit (parish, municipality, H3 cell), year, month and category.
 
-    Kept current by the import (the counts of the records it stores are added in the same
-    transaction): pages and analyses read these, never the incident table, so that a landing
-    page never runs a ten-year query. Raw counts are the owning force's; everyone else reads
-    them through the suppression of ``diagnosis`` aggregates (and only ``PUBLIC_H3_UNITS``).
+    Resolution 9 is not counted here: it is the owning force's alone, which reads its own
+    records (indexed by ``h3_9``). Kept current by the import (the counts of the records it
+    stores are added in the same transaction): pages and analyses read these, never the
+    incident table, so that a landing page never runs a ten-year query. Raw counts are the
+    owning force's; everyone else reads them through the suppression of ``diagnosis``
+    aggregates (and only ``PUBLIC_H3_UNITS``).
     ``unit_code`` is the area's code (DICOFRE, DICO) or the H3 cell's hexadecimal string.
+    Areas are counted by month (1–12), cells by year (``month`` 0: the whole year).
     """
 
     organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     unit = models.CharField(_("unit"), max_length=12, choices=CountUnit.choices)
     unit_code = models.CharField(_("code"), max_length=20)
     year = models.PositiveSmallIntegerField(_("year"))
+    #: 1–12; 0 for a whole year (H3 cells are counted by year).
     month = models.PositiveSmallIntegerField(_("month"))
-    category = models.ForeignKey(CrimeCategory, on_delete=models.PROTECT, related_name="+")
+    category = models.ForeignKey(
+        CrimeCategory, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     count = models.PositiveIntegerField(_("incidents"))
 
     class Meta:
@@ -340,12 +364,10 @@ class IncidentCount(PoliceOwned):
         verbose_name_plural = _("incident counts")
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "unit", "unit_code", "year", "month", "category"],
+                # Led by the unit: the one index also serves "this area's counts".
+                fields=["unit", "unit_code", "year", "month", "category", "organisation"],
                 name="incident_count_unique_key",
             )
-        ]
-        indexes = [
-            models.Index(fields=["unit", "unit_code", "year"], name="incident_count_unit_year")
         ]
 
     def __str__(self) -> str:

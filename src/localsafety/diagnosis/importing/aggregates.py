@@ -1,7 +1,10 @@
 """The incident counts kept current at import (``IncidentCount``).
 
+Areas are counted by year and month (1–12), H3 cells by year (month 0 = the whole year).
+
 An import adds the counts of the records it stores, grouped by unit (parish, municipality,
-H3 cell at resolutions 7, 8 and 9), year, month (of the local start time) and category, in the
+H3 cell at resolutions 7 and 8: resolution 9 is the owning force's alone, read from its
+records), year, month (of the local start time) and category, in the
 same transaction as the records: one ``INSERT … ON CONFLICT … DO UPDATE SET count = count +
 excluded.count`` (SQLite and PostgreSQL alike). ``recount`` rebuilds an organisation's counts
 from its records (after a deletion, or to check the running sums).
@@ -36,6 +39,11 @@ def _upsert_sql() -> str:
 
 def _grouped(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     chosen = frame[frame[key] != 0]
+    if key.startswith("h3_"):
+        # Cells are counted by year (month 0): a cell's monthly count by category is below
+        # the suppression threshold almost everywhere, and would make the table as large as
+        # the records. Months are counted by area (parish, municipality).
+        chosen = chosen.assign(month=0)
     return (
         chosen.groupby([key, "year", "month", "category_id"], sort=False)
         .size()
@@ -68,7 +76,7 @@ def add_counts(
     )
     area_ids = set(np.unique(parish_id).tolist()) | set(np.unique(municipality_id).tolist())
     area_codes = dict(Area.objects.filter(pk__in=area_ids - {0}).values_list("pk", "code"))
-    rows: list[tuple[Any, ...]] = []
+    written = 0
     for unit in CountUnit:
         key = unit.value
         grouped = _grouped(frame, key)
@@ -78,19 +86,22 @@ def add_counts(
             codes = h3_hex(grouped[key].to_numpy())
         else:
             codes = [area_codes[pk] for pk in grouped[key].tolist()]
-        rows += zip(
-            [organisation_id] * len(grouped),
-            [key] * len(grouped),
-            codes,
-            grouped["year"].tolist(),
-            grouped["month"].tolist(),
-            grouped["category_id"].tolist(),
-            grouped["count"].tolist(),
-            strict=True,
+        rows: list[tuple[Any, ...]] = list(
+            zip(
+                [organisation_id] * len(grouped),
+                [key] * len(grouped),
+                codes,
+                grouped["year"].tolist(),
+                grouped["month"].tolist(),
+                grouped["category_id"].tolist(),
+                grouped["count"].tolist(),
+                strict=True,
+            )
         )
-    with connection.cursor() as cursor:
-        cursor.executemany(_upsert_sql(), rows)
-    return len(rows)
+        with connection.cursor() as cursor:  # one unit at a time: bounded memory
+            cursor.executemany(_upsert_sql(), rows)
+        written += len(rows)
+    return written
 
 
 @transaction.atomic
@@ -98,13 +109,13 @@ def recount(organisation_id: int) -> int:
     """Rebuild the organisation's counts from its stored records."""
     IncidentCount.objects.filter(organisation_id=organisation_id).delete()
     values = Incident.objects.filter(organisation_id=organisation_id).values_list(
-        "category_id", "occurred_from", "parish_id", "municipality_id", "h3_7", "h3_8", "h3_9"
+        "category_id", "occurred_from", "parish_id", "municipality_id", "h3_7", "h3_8"
     )
     rows = list(values)
     if not rows:
         return 0
     frame = pd.DataFrame(
-        rows, columns=["category_id", "at", "parish", "municipality", "h3_7", "h3_8", "h3_9"]
+        rows, columns=["category_id", "at", "parish", "municipality", "h3_7", "h3_8"]
     ).fillna(0)
     local = pd.DatetimeIndex(frame["at"]).tz_convert("Europe/Lisbon").tz_localize(None).to_numpy()
     return add_counts(
@@ -113,5 +124,5 @@ def recount(organisation_id: int) -> int:
         local_from=local.astype("datetime64[s]"),
         parish_id=frame["parish"].to_numpy(np.int64),
         municipality_id=frame["municipality"].to_numpy(np.int64),
-        cells={key: frame[key].to_numpy(np.int64) for key in ("h3_7", "h3_8", "h3_9")},
+        cells={key: frame[key].to_numpy(np.int64) for key in ("h3_7", "h3_8")},
     )

@@ -75,6 +75,8 @@ INCIDENT_FIELDS: tuple[Field, ...] = (
             "category",
             "categoria",
             "codigo_crime",
+            "tipo_de_crime",
+            "codigo_do_crime",
             "cod_crime",
             "tipo_crime",
             "tipo",

@@ -45,7 +45,7 @@ ProgressCallback = Callable[[int, str], None]
 RECORD_ID_CHARS = 64
 LOCAL_TIME_ZONE = "Europe/Lisbon"
 #: Rows inserted per ``executemany`` call (bounded memory for the tuples).
-INSERT_BATCH = 200_000
+INSERT_BATCH = 50_000
 
 
 @dataclass
@@ -102,12 +102,21 @@ def category_lookup(source: IncidentSource) -> dict[str, int]:
     return lookup
 
 
+def map_unique(column: pa.Array, function: Callable[[str], Any]) -> np.ndarray:
+    """``function`` of each value, called once per distinct value (codes repeat a lot)."""
+    encoded = pc.dictionary_encode(column)
+    mapped = np.array([function(value) for value in encoded.dictionary.to_pylist()] + [None])
+    indices = encoded.indices.fill_null(len(mapped) - 1).to_numpy(zero_copy_only=False)
+    result: np.ndarray = mapped[indices]
+    return result
+
+
 def _text(table: Table, columns: dict[str, str], name: str) -> pa.Array | None:
     header = columns.get(name)
     return table.column(header) if header else None
 
 
-def _local_to_utc(values: np.ndarray) -> np.ndarray:
+def local_to_utc(values: np.ndarray) -> np.ndarray:
     """Local wall-clock ``datetime64[s]`` to UTC ``datetime64[s]`` (DST gaps move forward)."""
     index = pd.DatetimeIndex(values)
     ambiguous = np.ones(len(index), dtype=bool)  # the first (summer-time) instance
@@ -195,9 +204,8 @@ def prepare(
     category_header = columns["category"]
     codes = table.column(category_header)
     lookup = category_lookup(source)
-    keys = pd.Series(codes.to_numpy(zero_copy_only=False)).map(header_key)
-    category_ids = keys.map(lookup).to_numpy()
-    unknown = pd.isna(category_ids)
+    category_ids = map_unique(codes, lambda code: lookup.get(header_key(code)))
+    unknown = pd.isna(category_ids.astype(float))
     problems.add(
         unknown,
         category_header,
@@ -232,10 +240,12 @@ def prepare(
 
     parish_ids = np.zeros(size, dtype=np.int64)
     parishes = Area.objects.official().filter(kind=AreaKind.PARISH)
+    cells_9 = h3_cells(lon, lat, 9)
+    cells_7 = h3_parent(cells_9, 7)
     if has_point:
         index = area_index(parishes)
         if index:
-            parish_ids = index.locate(lon, lat)
+            parish_ids = index.locate(lon, lat, cells_7)
     if columns.get("parish_code"):
         parish_header = columns["parish_code"]
         parish_codes = table.column(parish_header)
@@ -274,17 +284,16 @@ def prepare(
     if missing.any():
         index = area_index(Area.objects.official().filter(kind=AreaKind.MUNICIPALITY))
         if index:
-            found = index.locate(np.where(missing, lon, np.nan), lat)
+            found = index.locate(np.where(missing, lon, np.nan), lat, cells_7)
             municipality_ids = np.where(missing, found, municipality_ids)
 
-    cells_9 = h3_cells(lon, lat, 9)
     local_from = occurred_from
     return {
         "rows": size,
         "record_id": id_values,
         "category_id": category_ids.astype(np.int64),
-        "occurred_from": _local_to_utc(occurred_from),
-        "occurred_to": _local_to_utc(occurred_to),
+        "occurred_from": local_to_utc(occurred_from),
+        "occurred_to": local_to_utc(occurred_to),
         "local_from": local_from,
         "lon": lon,
         "lat": lat,
@@ -293,17 +302,19 @@ def prepare(
         "municipality_id": municipality_ids,
         "h3_9": cells_9,
         "h3_8": h3_parent(cells_9, 8),
-        "h3_7": h3_parent(cells_9, 7),
+        "h3_7": cells_7,
         "swapped": int(swapped.sum()),
     }
 
 
 def _datetime_texts(values: np.ndarray) -> list[str]:
     """UTC ``datetime64[s]`` as the text both databases read into a timestamp column."""
-    array = pa.array(values.astype("datetime64[s]"), type=pa.timestamp("s"))
-    suffix = "" if connection.vendor == "sqlite" else "+00:00"
-    texts = pc.strftime(array, format="%Y-%m-%d %H:%M:%S").to_numpy(zero_copy_only=False)
-    return [text + suffix for text in texts] if suffix else texts.tolist()
+    raw = np.datetime_as_string(values.astype("datetime64[s]"), unit="s").astype("S19")
+    raw.view(np.uint8).reshape(-1, 19)[:, 10] = ord(" ")  # "T" -> " ", as Django stores it
+    if connection.vendor != "sqlite":
+        raw = np.char.add(raw, b"+00:00")
+    texts: list[str] = raw.astype(str).tolist()
+    return texts
 
 
 def _nullable(values: np.ndarray, absent: np.ndarray) -> list[Any]:
@@ -340,8 +351,15 @@ def insert_sql() -> str:
 
 
 def incident_rows(prepared: dict[str, Any], keep: np.ndarray, dataset: IncidentDataset) -> Any:
-    """The rows to insert, as tuples in ``INSERT_COLUMNS`` order (only ``keep``)."""
-    count = int(keep.sum())
+    """The rows to insert, as tuples in ``INSERT_COLUMNS`` order (only ``keep``), in batches
+    of ``INSERT_BATCH``: Python objects exist for one batch at a time (bounded memory)."""
+    chosen = np.flatnonzero(keep)
+    for start in range(0, len(chosen), INSERT_BATCH):
+        yield list(_row_batch(prepared, chosen[start : start + INSERT_BATCH], dataset))
+
+
+def _row_batch(prepared: dict[str, Any], keep: np.ndarray, dataset: IncidentDataset) -> Any:
+    count = len(keep)
     no_point = np.isnan(prepared["lon"][keep])
     no_parish = prepared["parish_id"][keep] == 0
     no_municipality = prepared["municipality_id"][keep] == 0
@@ -385,12 +403,14 @@ def store(
     result.skipped = prepared["rows"] - result.created
     sql = insert_sql()
     rows = incident_rows(prepared, keep, dataset)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            # A page cache large enough for the indexes of a big import (the default 2 MB
+            # makes every insert into a random-keyed index read pages from disk).
+            cursor.execute("PRAGMA cache_size = -262144")
     done = 0
     with connection.cursor() as cursor:
-        while True:
-            batch = [row for _i, row in zip(range(INSERT_BATCH), rows, strict=False)]
-            if not batch:
-                break
+        for batch in rows:
             cursor.executemany(sql, batch)
             done += len(batch)
             progress(70 + int(20 * done / max(result.created, 1)), _("Storing records"))
@@ -404,7 +424,6 @@ def store(
         cells={
             "h3_7": prepared["h3_7"][keep],
             "h3_8": prepared["h3_8"][keep],
-            "h3_9": prepared["h3_9"][keep],
         },
     )
     if result.created:

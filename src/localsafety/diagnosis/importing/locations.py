@@ -81,6 +81,12 @@ def to_wgs84(x: np.ndarray, y: np.ndarray, system: str) -> Located:
         metres = np.zeros(size, dtype=bool)
     else:
         metres = looks_metres
+        # Within 180 m / 90 m of PT-TM06's origin (near Ourém) metres look like degrees. In a
+        # file that has metres elsewhere, values that are nowhere in Portugal as degrees
+        # (either way round) are taken as metres too.
+        if looks_metres.any():
+            small = present & ~looks_metres
+            metres = metres | (small & ~in_portugal(x, y) & ~in_portugal(y, x))
     lon = np.where(present & ~metres, x, np.nan)
     lat = np.where(present & ~metres, y, np.nan)
     outside = np.zeros(size, dtype=bool)
@@ -121,18 +127,45 @@ class AreaIndex:
     def __bool__(self) -> bool:
         return self.tree is not None
 
-    def locate(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-        """The id of the area holding each point (0 where none, or no coordinates)."""
+    def locate(
+        self, lon: np.ndarray, lat: np.ndarray, cells: np.ndarray | None = None
+    ) -> np.ndarray:
+        """The id of the area holding each point (0 where none, or no coordinates).
+
+        ``cells`` (the points' H3 cells at a coarse resolution, e.g. 7) make it faster: a
+        cell whose hexagon, widened by about a metre, lies within one area gives that area to
+        every point in it at once; only points in cells that cross a border are tested one by
+        one. Areas do not overlap, so the answer is the same.
+        """
         found = np.zeros(len(lon), dtype=np.int64)
         if self.tree is None:
             return found
-        present = np.flatnonzero(~np.isnan(lon))
+        todo = ~np.isnan(lon)
+        if cells is not None and todo.any():
+            unique, inverse = np.unique(cells[todo], return_inverse=True)
+            hexagons = shapely.polygons(
+                [[(lng, lat_) for lat_, lng in h3int.cell_to_boundary(int(c))] for c in unique]
+            )
+            widened = shapely.buffer(hexagons, CELL_MARGIN_DEGREES)
+            cell_index, tree_index = self.tree.query(widened, predicate="within")
+            # Only hexagons that touch no other area: where simplified boundaries overlap,
+            # points are tested one by one (the first area wins there, always the same).
+            touching = np.bincount(
+                self.tree.query(widened, predicate="intersects")[0], minlength=len(unique)
+            )
+            alone = touching[cell_index] == 1
+            cell_area = np.zeros(len(unique), dtype=np.int64)
+            cell_area[cell_index[alone]] = self.ids[tree_index[alone]]
+            inside = np.flatnonzero(todo)
+            found[inside] = cell_area[inverse]
+            todo &= found == 0
+        present = np.flatnonzero(todo)
         if not len(present):
             return found
         points = shapely.points(lon[present], lat[present])
         point_index, tree_index = self.tree.query(points, predicate="intersects")
         # A point on a shared border belongs to the first area found (stable).
-        order = np.argsort(point_index, kind="stable")
+        order = np.lexsort((tree_index, point_index))
         point_index, tree_index = point_index[order], tree_index[order]
         if not len(point_index):
             return found
@@ -152,6 +185,10 @@ def _is_polygon(text: str) -> bool:
     except (ValueError, AttributeError):
         return False
 
+
+#: How far a hexagon is widened before "within one area" is asked (about a metre): H3 edges
+#: are great-circle arcs, the polygon's are straight in degrees.
+CELL_MARGIN_DEGREES = 1e-5
 
 _RESOLUTION_BITS = np.uint64(0xF) << np.uint64(52)
 

@@ -66,8 +66,8 @@ def incident_data_marked(world) -> Marked:
     )
     count = IncidentCount.objects.create(
         organisation=psp,
-        unit=CountUnit.H3_9,
-        unit_code="8939375a1a3ffff",  # RECORD_MARK cannot be a cell: the count is the secret
+        unit=CountUnit.H3_8,
+        unit_code="88393750a5fffff",  # RECORD_MARK cannot be a cell: the count is the secret
         year=2024,
         month=5,
         category=category,

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 from pyproj import Transformer
 
 from localsafety.core.errors import DomainError, ImportRefused
@@ -27,6 +28,14 @@ from localsafety.diagnosis.models import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Reasons are read in English here (the catalogue's pt-PT is tested elsewhere)."""
+    with translation.override("en"):
+        yield
+
 
 HEADER = "N.º Processo;Data da ocorrência;Hora;Categoria;Longitude;Latitude;Freguesia\n"
 CODES = {"FV": "vehicle-theft", "VD": "domestic-violence", "RVP": "street-robbery"}
@@ -101,7 +110,7 @@ def test_a_messy_latin1_export_is_imported_with_cells_parish_and_counts(world, s
     ]
     assert IncidentCount.objects.get(unit=CountUnit.PARISH).unit_code == "110658"
     assert (
-        sum(IncidentCount.objects.filter(unit=CountUnit.H3_9).values_list("count", flat=True)) == 3
+        sum(IncidentCount.objects.filter(unit=CountUnit.H3_8).values_list("count", flat=True)) == 3
     )
 
 
@@ -311,3 +320,13 @@ def test_the_command_imports_with_the_remembered_mapping_and_refuses_with_status
         call_command("import_incidents", str(write(tmp_path, bad)), "--source", source.name)
     assert caught.value.returncode == 1
     assert not Incident.objects.filter(source_record_id="K-2").exists()
+
+
+def test_pt_tm06_metres_near_the_origin_are_not_taken_for_degrees(world, source, tmp_path):
+    # 102.81 m east, 5.24 m south of PT-TM06's origin: as degrees it would be nowhere; the
+    # file's other rows are in metres.
+    text = HEADER + "O-1;01/02/2024;;FV;102,81;-5,24;\nO-2;01/02/2024;;FV;-87000;-95000;\n"
+    dataset = run(world, write(tmp_path, text), source)
+    assert dataset.status == DatasetStatus.DONE, dataset.problems
+    incident = Incident.objects.get(source_record_id="O-1")
+    assert incident.lat == pytest.approx(39.668, abs=0.01)
