@@ -182,7 +182,7 @@ def test_incidents_are_generated_with_the_aggregates_an_import_keeps(generated: 
     expected = SMALL.municipalities * SMALL.incident_years * SMALL.incidents_per_municipality_year
     assert Incident.objects.count() == expected
     assert IncidentDataset.objects.filter(status="done", data_origin="synthetic").exists()
-    for unit in ("municipality", "h3_7", "h3_8", "h3_9"):
+    for unit in ("municipality", "h3_7", "h3_8"):
         total = IncidentCount.objects.filter(unit=unit).aggregate(n=Sum("count"))["n"]
         assert total == expected, unit
     # Counts per municipality and year equal a count of the rows themselves.
