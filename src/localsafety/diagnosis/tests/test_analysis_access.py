@@ -279,3 +279,34 @@ def test_the_page_form_keeps_the_chosen_categories(world, django_capture_on_comm
     )
     assert refused.status_code == 400
     assert 'value="vehicle-theft" id="category-vehicle-theft" checked' in refused.content.decode()
+
+
+def test_the_police_start_a_police_run_through_the_api_and_only_they_read_it(
+    world, tmp_path, django_capture_on_commit_callbacks
+):
+    import_export(world, tmp_path)
+    api = APIClient()
+    sign_in(api, world.commander_a)
+    base = f"/api/v1/contracts/{world.contract_a.pk}/analyses/"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(
+            base,
+            {
+                "period_start": "2023-01-01",
+                "period_end": "2024-12-31",
+                "resolution": 9,
+                "as_police": True,
+            },
+            format="json",
+        )
+    assert response.status_code == 202, response.content
+    assert response.json()["kind"] == "police"
+    run_id = response.json()["id"]
+    detail = api.get(f"{base}{run_id}/").json()
+    assert detail["status"] == "done" and detail["results"]["points"]
+    assert detail["datasets"][0]["file"].endswith(".csv")
+    assert detail["provenance"]["period"].startswith("2023-01-01")
+    partner = APIClient()
+    sign_in(partner, world.partner_a)
+    assert run_id not in {row["id"] for row in partner.get(base).json()["results"]}
+    assert partner.get(f"{base}{run_id}/").status_code == 404
