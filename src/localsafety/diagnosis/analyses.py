@@ -13,7 +13,9 @@ What comes back is shaped for the run's audience (issue 9, point 4):
 - an **aggregate run** reads every force's counts on a coarse grid (resolution 7 or 8) and
   keeps no points, no near-repeat table and no z-score; every count below
   ``LOCALSAFETY_SMALL_COUNT_THRESHOLD`` is suppressed, and when only one would be, the next
-  smallest is too, so that it cannot be derived from a total.
+  smallest is too, so that it cannot be derived from a total; the others are shown as bands
+  (10–24, 25–49, …), so that two runs over overlapping periods cannot give a small count of
+  their difference.
 """
 
 from __future__ import annotations
@@ -76,6 +78,29 @@ class Counts:
 
 def small_count_threshold() -> int:
     return int(settings.LOCALSAFETY_SMALL_COUNT_THRESHOLD)
+
+
+#: Upper edges of the bands that aggregate runs show instead of exact counts.
+_BAND_EDGES = (25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 25_000, 50_000, 100_000)
+
+
+def band_edges(threshold: int) -> list[int]:
+    """Lower edges of the count bands: the threshold, then 25, 50, 100, 250, …"""
+    return [threshold, *(edge for edge in _BAND_EDGES if edge > threshold)]
+
+
+def band_label(value: float, edges: list[int]) -> str:
+    """The band holding ``value`` (at least the first edge): "10–24", …, "≥ 100000".
+
+    Aggregate runs show bands, not counts: two runs over overlapping periods (2023–2024 and
+    2024) would otherwise give a small count of the difference (2023) exactly; the difference
+    of two bands is an interval at least as wide as the threshold.
+    """
+    position = int(np.searchsorted(edges, value, side="right")) - 1
+    low = edges[max(position, 0)]
+    if position + 1 < len(edges):
+        return f"{low}–{edges[position + 1] - 1}"
+    return f"≥ {low}"
 
 
 def suppressed_mask(values: np.ndarray, threshold: int) -> np.ndarray:
@@ -443,7 +468,7 @@ def _cells(counts: Counts, spots: dict[str, np.ndarray], *, police: bool) -> lis
             continue
         entry: dict[str, Any] = {
             "cell": format(int(cell), "x"),
-            "count": None if hidden[i] else int(values[i]),
+            "count": None if hidden[i] else _shown(values[i], police=police),
             "hotspot": {1: "hot", -1: "cold", 0: ""}[spot],
             "lisa": LISA_NAMES[int(spots["lisa"][i])] if spots["lisa_significant"][i] else "",
         }
@@ -459,10 +484,19 @@ def _cells(counts: Counts, spots: dict[str, np.ndarray], *, police: bool) -> lis
     return cells
 
 
-def _suppressed_grid(grid: list[list[float]]) -> list[list[float | None]]:
+def _shown(value: float, *, police: bool) -> int | str:
+    if police:
+        return int(value)
+    return band_label(value, band_edges(small_count_threshold()))
+
+
+def _suppressed_grid(grid: list[list[float]]) -> list[list[str | None]]:
     flat = np.asarray(grid, dtype=np.float64).ravel()
     hidden = suppressed_mask(flat, small_count_threshold())
-    shown: list[float | None] = [None if h else float(v) for v, h in zip(flat, hidden, strict=True)]
+    edges = band_edges(small_count_threshold())
+    shown: list[str | None] = [
+        None if h else band_label(v, edges) for v, h in zip(flat, hidden, strict=True)
+    ]
     return [shown[day * 24 : (day + 1) * 24] for day in range(7)]
 
 
@@ -514,5 +548,7 @@ def compute(run: AnalysisRun, progress: Progress) -> dict[str, Any]:
     else:
         results["seasonality"] = {"grid": _suppressed_grid(season["grid"])}
     results["threshold"] = None if police else small_count_threshold()
+    if not police:
+        results["bands"] = band_edges(small_count_threshold())
     progress(95, _("Storing the results"))
     return results

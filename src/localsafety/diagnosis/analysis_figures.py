@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from localsafety.diagnosis.analyses import band_label
 from localsafety.diagnosis.models import AnalysisRun
 
 WEEKDAYS = (
@@ -106,8 +107,16 @@ def heat_grid(run: AnalysisRun) -> dict[str, Any] | None:
     grid = ((run.results or {}).get("seasonality") or {}).get("grid")
     if not grid:
         return None
-    shown = [value for row in grid for value in row if value is not None]
-    top = max(shown) if shown else 0.0
+    bands = (run.results or {}).get("bands")
+    if bands:
+        # An aggregate run's grid holds bands: shaded by the band's rank.
+        labels = [band_label(edge, bands) for edge in bands]
+        rank = {label: (i + 1) / len(labels) for i, label in enumerate(labels)}
+        top = 1.0
+    else:
+        rank = {}
+        shown = [value for row in grid for value in row if value is not None]
+        top = max(shown) if shown else 0.0
     days = [str(name) for name in WEEKDAYS]
     escaped = [str(escape(name)) for name in days]
     hidden = str(escape(_("suppressed")))
@@ -126,6 +135,8 @@ def heat_grid(run: AnalysisRun) -> dict[str, Any] | None:
         for hour, value in enumerate(row):
             if value is None:
                 colour, text = "#d0d4d9", hidden
+            elif isinstance(value, str):
+                colour, text = _blend(rank.get(value, 1.0)), escape(value)
             else:
                 colour, text = _blend(value / top if top else 0.0), f"{value:.1f}"
             parts.append(
