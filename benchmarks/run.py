@@ -17,6 +17,10 @@ The target: 0 errors, 0 lost writes, throughput >= 70 % of cores / single-client
 the server actually used is printed beside it (CPU time of gunicorn's processes: a shared
 machine gives it fewer cores than it has), with the server's CPU time per request.
 
+After each database's pages, the diagnosis page benchmark (``benchmarks/diagnosis_page.py`` in
+its own process, on the same generated database; ``--no-diagnosis`` or ``BENCH_DIAGNOSIS=0``
+skips it): a contract's analyses page beside the trivial page (p95 < 300 ms, <= 4x).
+
 Last, the hot-spot benchmark (``benchmarks/hotspots.py`` in its own process; ``--no-hotspots``
 or ``BENCH_HOTSPOTS=0`` skips it): Getis-Ord Gi* on H3 cells, ours beside esda's.
 
@@ -429,6 +433,7 @@ def bench_database(
     pages: bool = True,
     load: LoadOptions | None = None,
     reuse: bool = False,
+    diagnosis: bool = True,
 ) -> dict[str, Any]:
     env = {**base_env, "DATABASE_URL": database_url}
     localsafety = venv_bin("localsafety")
@@ -452,6 +457,26 @@ def bench_database(
         )
     if pages:
         bench_pages(label, env, count, notes, record)
+    if diagnosis:
+        # Its own process, on the same database: the analyses page beside the trivial page.
+        allowed = env.get("LOCALSAFETY_ALLOWED_HOSTS", "")
+        diagnosis_env = {**env, "LOCALSAFETY_ALLOWED_HOSTS": f"{allowed},testserver"}
+        result = subprocess.run(
+            [
+                sys.executable,
+                str(REPO / "benchmarks" / "diagnosis_page.py"),
+                "--requests",
+                str(count),
+                "--tag",
+                label,
+            ],
+            env=diagnosis_env,
+            cwd=REPO,
+            check=False,
+        )
+        record["diagnosis_page_target_met"] = result.returncode == 0
+        if result.returncode != 0:
+            notes.append(f"{label}: the diagnosis page benchmark missed its target or failed")
     if load is not None:
         record["load"] = bench_load(label, env, load, notes)
     return record
@@ -934,6 +959,13 @@ def main() -> int:
         help="the sequential page timings (default on; BENCH_PAGES=0 or --no-pages skips them)",
     )
     parser.add_argument(
+        "--diagnosis",
+        action=argparse.BooleanOptionalAction,
+        default=os.environ.get("BENCH_DIAGNOSIS", "1") != "0",
+        help="the diagnosis page benchmark, benchmarks/diagnosis_page.py (default on; "
+        "BENCH_DIAGNOSIS=0 or --no-diagnosis skips it)",
+    )
+    parser.add_argument(
         "--hotspots",
         action=argparse.BooleanOptionalAction,
         default=os.environ.get("BENCH_HOTSPOTS", "1") != "0",
@@ -1032,6 +1064,7 @@ def main() -> int:
                 pages=args.pages,
                 load=load,
                 reuse=args.reuse,
+                diagnosis=args.diagnosis,
             )
         )
 

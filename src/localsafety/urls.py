@@ -11,6 +11,11 @@ urlpatterns = [
     path("contracts/", include("localsafety.contracts.urls")),
     path("contracts/<int:contract_id>/plan/", include("localsafety.plans.urls")),
     path("", include("localsafety.activities.urls")),
+    path(
+        "contracts/<int:contract_id>/diagnosis/analyses/",
+        include("localsafety.diagnosis.analysis_urls"),
+    ),
+    path("crime-data/", include("localsafety.diagnosis.data_urls")),
     path("api/", include("localsafety.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -4,12 +4,38 @@ from __future__ import annotations
 
 from django.urls import path
 
-from localsafety.api import activities, contracts, me, organisations, plans, records, territory
+from localsafety.api import (
+    activities,
+    analyses,
+    contracts,
+    crime_data,
+    me,
+    organisations,
+    plans,
+    records,
+    territory,
+)
 
 app_name = "api"
 
 urlpatterns = [
     path("me/", me.MeApi.as_view(), name="me"),
+    path(
+        "contracts/<int:contract_id>/analyses/",
+        analyses.AnalysisRunListApi.as_view(),
+        name="analysis-run-list",
+    ),
+    path(
+        "contracts/<int:contract_id>/analyses/<int:run_id>/",
+        analyses.AnalysisRunDetailApi.as_view(),
+        name="analysis-run-detail",
+    ),
+    path("crime-data/datasets/", crime_data.DatasetListApi.as_view(), name="dataset-list"),
+    path(
+        "crime-data/datasets/<int:dataset_id>/",
+        crime_data.DatasetDetailApi.as_view(),
+        name="dataset-detail",
+    ),
     path("areas/", territory.AreaListApi.as_view(), name="area-list"),
     path("areas/<int:area_id>/", territory.AreaDetailApi.as_view(), name="area-detail"),
     path("organisations/", organisations.OrganisationListApi.as_view(), name="organisation-list"),

@@ -2,7 +2,10 @@
 
 A concrete model of ``contracts`` or of a domain app must either belong to a contract
 (inherit :class:`~localsafety.contracts.ownership.ContractOwned`, so that its
-``visible_to`` comes from one place) or be listed here as public reference data, with the
+``visible_to`` comes from one place), belong to a police force (inherit
+:class:`~localsafety.contracts.ownership.PoliceOwned`: incident-level records, readable only
+by members of the force that owns them, with an ``organisation`` foreign key to
+``organisations.Organisation``) or be listed here as public reference data, with the
 reason. ``localsafety check`` (and so the test suite) fails otherwise: a new model cannot
 forget its access rules.
 """
@@ -16,7 +19,7 @@ from django.apps import apps
 from django.core import checks
 from django.db import models
 
-from localsafety.contracts.ownership import is_contract_owned
+from localsafety.contracts.ownership import is_contract_owned, is_police_owned
 
 #: Apps whose records belong to contracts (the contracts app and the domain apps above it).
 DOMAIN_APPS = frozenset(
@@ -31,6 +34,9 @@ PUBLIC_REFERENCE_MODELS: dict[str, str] = {
     "plans.FundingSource": "the national list of funding sources, the same for everyone",
     "plans.PartnerProgramme": "the national list of partner programmes, the same for everyone",
     "plans.IndicatorTemplate": "the national indicator catalogue, the same for everyone",
+    "diagnosis.CrimeCategory": "the national crime taxonomy (DGPJ/INE groups), the same for all",
+    "diagnosis.StatisticsDataset": "published official statistics (DGPJ/INE): provenance only",
+    "diagnosis.StatisticValue": "published official statistics by municipality, region, country",
 }
 
 
@@ -46,6 +52,9 @@ def ownership_errors(candidates: Iterable[type[models.Model]]) -> list[checks.Ch
         if meta.app_label not in DOMAIN_APPS or meta.abstract or meta.proxy:
             continue
         if _is_history_table(model) or meta.label in PUBLIC_REFERENCE_MODELS:
+            continue
+        if is_police_owned(model):
+            errors += _police_owner_errors(model)
             continue
         if not is_contract_owned(model):
             errors.append(
@@ -75,6 +84,22 @@ def ownership_errors(candidates: Iterable[type[models.Model]]) -> list[checks.Ch
                 )
             )
     return errors
+
+
+def _police_owner_errors(model: type[models.Model]) -> list[checks.CheckMessage]:
+    name = model.organisation_field  # type: ignore[attr-defined]
+    field = model._meta.get_field(name)
+    target = getattr(field, "related_model", None)
+    label = target if isinstance(target, str) else getattr(target, "_meta", model._meta).label
+    if str(label).lower() == "organisations.organisation":
+        return []
+    return [
+        checks.Error(
+            f"{model._meta.label}.{name} must be a foreign key to organisations.Organisation.",
+            obj=model,
+            id="localsafety.E003",
+        )
+    ]
 
 
 def check_contract_ownership(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:

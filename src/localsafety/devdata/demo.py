@@ -31,6 +31,7 @@ from localsafety.contracts.models import (
 )
 from localsafety.contracts.reference import ensure_national_reference
 from localsafety.devdata.demo_activities import load_activities_demo
+from localsafety.devdata import crime
 from localsafety.devdata.demo_facts import (
     ALGARVE_DAY,
     FIRST_NAMES,
@@ -48,13 +49,24 @@ from localsafety.devdata.demo_facts import (
 from localsafety.devdata.demo_plans import load_demo_plan
 from localsafety.devdata.national import NATIONAL_ORGANISATIONS
 from localsafety.organisations.access import role_requires_two_factor
-from localsafety.organisations.models import Membership, Organisation, OrganisationKind, User
+from localsafety.organisations.models import (
+    POLICE_KINDS,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    User,
+)
 from localsafety.organisations.two_factor import ensure_demo_totp_device
 from localsafety.territory import reference
 from localsafety.territory.models import Area, AreaKind
 from localsafety.territory.placenames import named_after
 
 DEMO_PASSWORD = "demo-localsafety-2026"  # noqa: S105 - printed for the demo, documented
+#: Years of synthetic incidents (each matches the published totals of its year): the last two
+#: of the real series (2025 provisional), enough for seasonality, hot spots and their stability
+#: from one year to the next; trends over 2021–2025 come from the published series itself.
+#: About 240,000 records for the demo's 29 municipalities, stored in seconds.
+DEMO_INCIDENT_YEARS = [2024, 2025]
 
 
 @dataclass
@@ -221,10 +233,32 @@ def load_demo() -> DemoResult:
         result.notes.append(f"Demo plan (approved v1, v2 in preparation): {plan_contract}.")
     # After the written plan: its measures in force serve that contract's activities.
     load_activities_demo()
+    _demo_crime_data(facts, result)
     _demo_authenticators()
     lisboa = Contract.objects.get(municipality__code="1106", signed_on=LISBON_DAY)
     result.logins = _demo_logins(lisboa, national, admin)
     return result
+
+
+def _demo_crime_data(facts: list[ContractFact], result: DemoResult) -> None:
+    """The real registered-crime series (statistics import) and synthetic incidents that add
+    up to it for every demo municipality, owned by its police force (``devdata.crime``)."""
+    if not result.boundaries:
+        result.notes.append(
+            "Crime statistics and synthetic incidents skipped: they need every municipality "
+            "of the reference data (LOCALSAFETY_REFERENCE_DIR)."
+        )
+        return
+    crime.import_crime_series()
+    codes = [fact.code for fact in facts]
+    forces = {
+        organisation.municipality.code: organisation
+        for organisation in Organisation.objects.filter(
+            kind__in=POLICE_KINDS, municipality__code__in=codes
+        ).select_related("municipality")
+        if organisation.municipality is not None
+    }
+    crime.generate_incidents(forces, years=DEMO_INCIDENT_YEARS)
 
 
 def _demo_authenticators() -> None:

@@ -48,6 +48,7 @@ from localsafety.devdata.generator.base import (
     Scale,
 )
 from localsafety.devdata.generator.contracts import create_contracts
+from localsafety.devdata.generator.incidents import create_incidents, generated_incident_steps
 from localsafety.devdata.generator.people import create_organisations, create_people
 from localsafety.devdata.generator.territory import load_territory
 from localsafety.organisations.models import Organisation, User
@@ -109,6 +110,7 @@ def delete_generated_data() -> dict[str, int]:
                     "activities",
                     Activity.objects.filter(contract__source_note__startswith=MARKER),
                 ),
+                *generated_incident_steps(MARKER),
                 ("contracts", Contract.objects.filter(source_note__startswith=MARKER)),
                 ("commission seats", BodyMember.objects.filter(source_note__startswith=MARKER)),
                 ("users", generated_users),
@@ -206,6 +208,18 @@ def _generate(
         log=log,
     )
     counts.update(create_plans_and_activities(scale=scale, rng=rng, note=note, log=log))
+    counts.update(
+        create_incidents(
+            scale=scale,
+            rng=rng,
+            note=note,
+            municipalities=municipalities,
+            parishes=territory.parishes,
+            police_by_muni=organisations.police_by_muni,
+            police=organisations.police,
+            log=log,
+        )
+    )
     published = list(
         Contract.objects.filter(source_note=note, is_published=True)
         .order_by("pk")

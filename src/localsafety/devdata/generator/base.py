@@ -30,6 +30,9 @@ class Scale:
     organisations: int
     users: int
     use_reference: bool
+    #: Synthetic police incidents: full calendar years up to last year, per municipality.
+    incident_years: int = 0
+    incidents_per_municipality_year: int = 0
 
 
 SCALES: dict[str, Scale] = {
@@ -41,6 +44,8 @@ SCALES: dict[str, Scale] = {
         organisations=5000,
         users=20000,
         use_reference=True,
+        incident_years=10,
+        incidents_per_municipality_year=150,
     ),
     "small": Scale(
         name="small",
@@ -50,6 +55,8 @@ SCALES: dict[str, Scale] = {
         organisations=200,
         users=500,
         use_reference=False,
+        incident_years=2,
+        incidents_per_municipality_year=40,
     ),
 }
 

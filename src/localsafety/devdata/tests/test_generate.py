@@ -195,3 +195,30 @@ def test_plans_and_activities_are_generated_consistently(generated: None) -> Non
         assert sum(c.amount for c in ActivityCost.objects.filter(activity=activity)) == (
             activity.cost_total
         )
+
+
+def test_incidents_are_generated_with_the_aggregates_an_import_keeps(generated: None) -> None:
+    from django.db.models import Sum
+
+    from localsafety.diagnosis.models import Incident, IncidentCount, IncidentDataset
+
+    expected = SMALL.municipalities * SMALL.incident_years * SMALL.incidents_per_municipality_year
+    assert Incident.objects.count() == expected
+    assert IncidentDataset.objects.filter(status="done", data_origin="synthetic").exists()
+    for unit in ("municipality", "h3_7", "h3_8"):
+        total = IncidentCount.objects.filter(unit=unit).aggregate(n=Sum("count"))["n"]
+        assert total == expected, unit
+    # Counts per municipality and year equal a count of the rows themselves.
+    incident = Incident.objects.select_related("municipality").first()
+    assert incident is not None
+    year = incident.occurred_from.year
+    rows = Incident.objects.filter(
+        municipality=incident.municipality, occurred_from__year=year
+    ).count()
+    counted = IncidentCount.objects.filter(
+        unit="municipality", unit_code=incident.municipality.code, year=year
+    ).aggregate(n=Sum("count"))["n"]
+    assert counted == rows
+    # Generated incidents are removed with the rest of the generated data.
+    generate(scale=SMALL, seed=8, replace=True, bench_password=PASSWORD)
+    assert Incident.objects.count() == expected

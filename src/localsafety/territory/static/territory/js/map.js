@@ -23,7 +23,10 @@
 (function () {
   "use strict";
 
-  var COLOURS = { municipality: "#0b4f8a", neighbourhood: "#8a3b0b", citizen: "#14662e" };
+  var COLOURS = {
+    municipality: "#0b4f8a", neighbourhood: "#8a3b0b", citizen: "#14662e",
+    hot: "#b2182b", cold: "#2166ac"  // analysis grids: Gi* hot and cold spots
+  };
   var GREY = "#5a6570";
 
   function styleFor(feature) {
