@@ -30,8 +30,8 @@ from localsafety.contracts.models import (
     StageKind,
 )
 from localsafety.contracts.reference import ensure_national_reference
-from localsafety.devdata.demo_activities import load_activities_demo
 from localsafety.devdata import crime
+from localsafety.devdata.demo_activities import load_activities_demo
 from localsafety.devdata.demo_facts import (
     ALGARVE_DAY,
     FIRST_NAMES,

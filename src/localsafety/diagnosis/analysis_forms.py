@@ -51,11 +51,10 @@ class AnalysisRunForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = CrimeCategory.objects.filter(
             level__in=[CategoryLevel.GROUP, CategoryLevel.CATEGORY]
-        ).values_list("code", "name", "level")
+        )
         categories_field: Any = self.fields["categories"]
         categories_field.choices = [
-            (code, name if level == CategoryLevel.GROUP else f"— {name}")
-            for code, name, level in choices
+            (c.code, str(c) if c.level == CategoryLevel.GROUP else f"— {c}") for c in choices
         ]
         allowed = POLICE_RESOLUTIONS if police else PUBLIC_RESOLUTIONS
         resolution_field: Any = self.fields["resolution"]

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -111,7 +112,7 @@ class CrimeCategory(models.Model):
         ordering = ["position", "code"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.name_pt if (get_language() or "").startswith("pt") else self.name
 
 
 class CoordinateSystem(models.TextChoices):

@@ -122,6 +122,8 @@ def test_anonymous_gets_401_from_every_view_that_is_not_open(world):
         "measure_id": 1,
         "indicator_id": 1,
         "activity_id": 1,
+        "dataset_id": 1,
+        "run_id": 1,
     }
     client = APIClient()
     checked = 0
