@@ -9,6 +9,8 @@ urlpatterns = [
     path("organisations/", include("localsafety.organisations.urls")),
     path("territory/", include("localsafety.territory.urls")),
     path("contracts/", include("localsafety.contracts.urls")),
+    path("contracts/<int:contract_id>/diagnosis/", include("localsafety.diagnosis.urls")),
+    path("indicators/", include("localsafety.diagnosis.matrix_urls")),
     path("api/", include("localsafety.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from localsafety.api import contracts, me, organisations, records, territory
+from localsafety.api import contracts, diagnosis, me, organisations, records, territory
 
 app_name = "api"
 
@@ -68,5 +68,20 @@ urlpatterns = [
         "contracts/<int:contract_id>/history/",
         records.HistoryApi.as_view(),
         name="contract-history",
+    ),
+    path(
+        "contracts/<int:contract_id>/problems/",
+        diagnosis.ProblemListApi.as_view(),
+        name="contract-problems",
+    ),
+    path(
+        "contracts/<int:contract_id>/problems/<int:problem_id>/",
+        diagnosis.ProblemDetailApi.as_view(),
+        name="problem-detail",
+    ),
+    path(
+        "contracts/<int:contract_id>/problems/<int:problem_id>/priority/",
+        diagnosis.ProblemPriorityApi.as_view(),
+        name="problem-priority",
     ),
 ]

@@ -26,6 +26,8 @@ DOMAIN_APPS = frozenset(
 #: Models of those apps that are not owned by one contract, and why that is safe.
 PUBLIC_REFERENCE_MODELS: dict[str, str] = {
     "contracts.Contract": "the root every record hangs from; its own visible_to(user, need)",
+    "diagnosis.IndicatorMatrix": "the national indicator matrix (versions), set by national roles",
+    "diagnosis.Indicator": "an indicator of a national matrix version, the same for every contract",
 }
 
 

@@ -152,7 +152,10 @@ def check_same_contract(instance: Any) -> None:
     own = getattr(instance, f"{instance.contract_field}_id")
     errors = {}
     for name, parent in contract_owned_parents(instance):
-        if getattr(parent, f"{parent.contract_field}_id") != own:
+        theirs = getattr(parent, f"{parent.contract_field}_id")
+        if theirs is None and parent.national_rows_public:
+            continue  # national reference rows (the four axes) serve every contract
+        if theirs != own:
             errors[name] = _("This belongs to another contract.")
     if errors:
         raise ValidationError(errors)

@@ -1,0 +1,139 @@
+"""Pages of the diagnosis tab: the problems found, recorded by the Operational Core and
+prioritised by the Coordinating Committee."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from localsafety.contracts.access import scope_for
+from localsafety.contracts.models import Contract
+from localsafety.contracts.views.base import contract_view, form_page, tab_context
+from localsafety.core.access import get_object_for_user, require
+from localsafety.core.http import AuthenticatedHttpRequest
+from localsafety.diagnosis import selectors, services
+from localsafety.diagnosis.forms import PriorityForm, ProblemEditForm, ProblemForm
+
+TAB = "diagnosis"
+
+
+def _problems_url(contract: Contract) -> str:
+    return reverse("diagnosis:problems", args=[contract.pk])
+
+
+@contract_view("record")
+def problems(request: HttpRequest, contract: Contract) -> HttpResponse:
+    scope = scope_for(request.user)
+    context = tab_context(request, contract, TAB)
+    context.update(
+        {
+            "problems": selectors.problem_list(request.user, contract),
+            "can_record": scope.can_submit_stage(contract.pk),
+            "can_prioritise": scope.can_decide_stage(contract.pk),
+        }
+    )
+    return render(request, "diagnosis/problems.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@contract_view("record")
+def problem_create(request: AuthenticatedHttpRequest, contract: Contract) -> HttpResponse:
+    require(
+        scope_for(request.user).can_submit_stage(contract.pk),
+        _("Only the contract's Operational Core records problems."),
+    )
+    return form_page(
+        request,
+        contract=contract,
+        form=ProblemForm(request.POST or None, contract=contract),
+        tab=TAB,
+        title=_("Record a problem"),
+        action=lambda data: services.problem_create(
+            actor=request.user,
+            contract=contract,
+            title=data["title"],
+            description=data["description"],
+            axis=data["axis"],
+            evidence=data["evidence"],
+        ),
+        success=_("The problem was recorded."),
+        next_url=lambda _problem: _problems_url(contract),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@contract_view("record")
+def problem_edit(
+    request: AuthenticatedHttpRequest, contract: Contract, problem_id: int
+) -> HttpResponse:
+    problem = get_object_for_user(selectors.problem_list(request.user, contract), pk=problem_id)
+    require(
+        scope_for(request.user).can_submit_stage(contract.pk),
+        _("Only the contract's Operational Core records problems."),
+    )
+    form = ProblemEditForm(
+        request.POST or None,
+        contract=contract,
+        initial={
+            "title": problem.title,
+            "description": problem.description,
+            "axis": problem.axis_id,
+            "evidence": problem.evidence,
+            "version": problem.version,
+        },
+    )
+    return form_page(
+        request,
+        contract=contract,
+        form=form,
+        tab=TAB,
+        title=_("Edit the problem"),
+        action=lambda data: services.problem_update(
+            actor=request.user,
+            problem=problem,
+            expected_version=data["version"],
+            title=data["title"],
+            description=data["description"],
+            axis=data["axis"],
+            evidence=data["evidence"],
+        ),
+        success=_("The problem was saved."),
+        next_url=lambda _problem: _problems_url(contract),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@contract_view("record")
+def problem_prioritise(
+    request: AuthenticatedHttpRequest, contract: Contract, problem_id: int
+) -> HttpResponse:
+    problem = get_object_for_user(selectors.problem_list(request.user, contract), pk=problem_id)
+    require(
+        scope_for(request.user).can_decide_stage(contract.pk),
+        _("Only the Coordinating Committee prioritises problems."),
+    )
+    form = PriorityForm(
+        request.POST or None, initial={"priority": problem.priority, "version": problem.version}
+    )
+    return form_page(
+        request,
+        contract=contract,
+        form=form,
+        tab=TAB,
+        title=_("Prioritise: %(problem)s") % {"problem": problem.title},
+        action=lambda data: services.problem_prioritise(
+            actor=request.user,
+            problem=problem,
+            expected_version=data["version"],
+            priority=data["priority"],
+        ),
+        success=_("The priority was saved."),
+        next_url=lambda _problem: _problems_url(contract),
+    )
