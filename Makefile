@@ -43,6 +43,7 @@ test: lint test-sqlite test-postgres test-browser
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/incident_import.py
 
 messages: $(STAMP)
 	cd src/localsafety && ../../$(BIN)/localsafety makemessages -l pt_PT --no-obsolete && ../../$(BIN)/localsafety compilemessages -l pt_PT

@@ -230,6 +230,10 @@ LOCALSAFETY_MAX_ZONE_FILE_BYTES = envcap("LOCALSAFETY_MAX_ZONE_FILE_BYTES", 10_0
 LOCALSAFETY_MAX_IMPORT_FEATURES = envcap("LOCALSAFETY_MAX_IMPORT_FEATURES", 10_000)
 LOCALSAFETY_MAX_ZONES_PER_CONTRACT = envcap("LOCALSAFETY_MAX_ZONES_PER_CONTRACT", 200)
 LOCALSAFETY_IMPORT_PROBLEMS_SHOWN = envcap("LOCALSAFETY_IMPORT_PROBLEMS_SHOWN", 100)
+# Tables (incident records, published statistics: core.tabular): refused by size before a byte
+# is read, and by rows once read. A million-row police export is about 80 MB of CSV.
+LOCALSAFETY_MAX_TABLE_FILE_BYTES = envcap("LOCALSAFETY_MAX_TABLE_FILE_BYTES", 500_000_000)
+LOCALSAFETY_MAX_TABLE_ROWS = envcap("LOCALSAFETY_MAX_TABLE_ROWS", 5_000_000)
 # Every archive the app opens (office documents, zipped shapefiles) is read in chunks against
 # these caps (core.archives): members, bytes once unpacked (in all and per member) and the
 # unpacked/packed ratio of a member (checked above 1 MB unpacked).

@@ -4,12 +4,26 @@ from __future__ import annotations
 
 from django.urls import path
 
-from localsafety.api import contracts, diagnosis, me, organisations, records, territory
+from localsafety.api import (
+    contracts,
+    crime_data,
+    diagnosis,
+    me,
+    organisations,
+    records,
+    territory,
+)
 
 app_name = "api"
 
 urlpatterns = [
     path("me/", me.MeApi.as_view(), name="me"),
+    path("crime-data/datasets/", crime_data.DatasetListApi.as_view(), name="dataset-list"),
+    path(
+        "crime-data/datasets/<int:dataset_id>/",
+        crime_data.DatasetDetailApi.as_view(),
+        name="dataset-detail",
+    ),
     path("areas/", territory.AreaListApi.as_view(), name="area-list"),
     path("areas/<int:area_id>/", territory.AreaDetailApi.as_view(), name="area-detail"),
     path("organisations/", organisations.OrganisationListApi.as_view(), name="organisation-list"),

@@ -2,7 +2,10 @@
 
 A concrete model of ``contracts`` or of a domain app must either belong to a contract
 (inherit :class:`~localsafety.contracts.ownership.ContractOwned`, so that its
-``visible_to`` comes from one place) or be listed here as public reference data, with the
+``visible_to`` comes from one place), belong to a police force (inherit
+:class:`~localsafety.contracts.ownership.PoliceOwned`: incident-level records, readable only
+by members of the force that owns them, with an ``organisation`` foreign key to
+``organisations.Organisation``) or be listed here as public reference data, with the
 reason. ``localsafety check`` (and so the test suite) fails otherwise: a new model cannot
 forget its access rules.
 """
@@ -16,7 +19,7 @@ from django.apps import apps
 from django.core import checks
 from django.db import models
 
-from localsafety.contracts.ownership import is_contract_owned
+from localsafety.contracts.ownership import is_contract_owned, is_police_owned
 
 #: Apps whose records belong to contracts (the contracts app and the domain apps above it).
 DOMAIN_APPS = frozenset(
@@ -28,6 +31,9 @@ PUBLIC_REFERENCE_MODELS: dict[str, str] = {
     "contracts.Contract": "the root every record hangs from; its own visible_to(user, need)",
     "diagnosis.IndicatorMatrix": "the national indicator matrix (versions), set by national roles",
     "diagnosis.Indicator": "an indicator of a national matrix version, the same for every contract",
+    "diagnosis.CrimeCategory": "the national crime taxonomy (DGPJ/INE groups), the same for all",
+    "diagnosis.StatisticsDataset": "published official statistics (DGPJ/INE): provenance only",
+    "diagnosis.StatisticValue": "published official statistics by municipality, region, country",
 }
 
 
@@ -43,6 +49,9 @@ def ownership_errors(candidates: Iterable[type[models.Model]]) -> list[checks.Ch
         if meta.app_label not in DOMAIN_APPS or meta.abstract or meta.proxy:
             continue
         if _is_history_table(model) or meta.label in PUBLIC_REFERENCE_MODELS:
+            continue
+        if is_police_owned(model):
+            errors += _police_owner_errors(model)
             continue
         if not is_contract_owned(model):
             errors.append(
@@ -72,6 +81,22 @@ def ownership_errors(candidates: Iterable[type[models.Model]]) -> list[checks.Ch
                 )
             )
     return errors
+
+
+def _police_owner_errors(model: type[models.Model]) -> list[checks.CheckMessage]:
+    name = model.organisation_field  # type: ignore[attr-defined]
+    field = model._meta.get_field(name)
+    target = getattr(field, "related_model", None)
+    label = target if isinstance(target, str) else getattr(target, "_meta", model._meta).label
+    if str(label).lower() == "organisations.organisation":
+        return []
+    return [
+        checks.Error(
+            f"{model._meta.label}.{name} must be a foreign key to organisations.Organisation.",
+            obj=model,
+            id="localsafety.E003",
+        )
+    ]
 
 
 def check_contract_ownership(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:

@@ -163,3 +163,45 @@ def check_same_contract(instance: Any) -> None:
 
 def is_contract_owned(model: Any) -> bool:
     return isinstance(model, type) and issubclass(model, ContractOwned)
+
+
+# --- records a police force owns -------------------------------------------------------------
+
+
+class PoliceOwnedQuerySet(models.QuerySet[_M]):
+    """``visible_to(user)`` for incident-level police data: members of the owning force only.
+
+    Incident records belong to the police organisation that imported them, not to a contract
+    (one force's export covers many contracts, and a contract's territory many forces). No
+    other reader exists: national users, the contract's partners and coordinators see these
+    data only as aggregates with small counts suppressed, read through the diagnosis app's
+    aggregate selectors, never through these querysets.
+    """
+
+    def visible_to(self, user: Any, need: Need | None = None) -> models.QuerySet[_M]:
+        scope = scope_for(user)
+        if not scope.police_organisation_ids:
+            return self.none()
+        field = self.model.organisation_field  # type: ignore[attr-defined]
+        return self.filter(**{f"{field}_id__in": scope.police_organisation_ids})
+
+
+class PoliceOwned(models.Model):
+    """Abstract base of every record that belongs to one police organisation (PSP, GNR).
+
+    Subclasses declare an ``organisation`` foreign key to ``organisations.Organisation`` (or
+    name another in ``organisation_field``); the service copies it from the parent. The system
+    check (``contracts.checks``) accepts these as the one other owned category besides
+    :class:`ContractOwned`.
+    """
+
+    organisation_field: ClassVar[str] = "organisation"
+
+    objects = PoliceOwnedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+def is_police_owned(model: Any) -> bool:
+    return isinstance(model, type) and issubclass(model, PoliceOwned)

@@ -29,6 +29,7 @@ from localsafety.contracts.models import (
     StageKind,
 )
 from localsafety.contracts.reference import ensure_national_reference
+from localsafety.devdata import crime
 from localsafety.devdata.demo_facts import (
     ALGARVE_DAY,
     FIRST_NAMES,
@@ -42,12 +43,23 @@ from localsafety.devdata.demo_facts import (
 )
 from localsafety.devdata.national import NATIONAL_ORGANISATIONS
 from localsafety.organisations.access import role_requires_two_factor
-from localsafety.organisations.models import Membership, Organisation, OrganisationKind, User
+from localsafety.organisations.models import (
+    POLICE_KINDS,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    User,
+)
 from localsafety.organisations.two_factor import ensure_demo_totp_device
 from localsafety.territory import reference
 from localsafety.territory.models import Area, AreaKind
 
 DEMO_PASSWORD = "demo-localsafety-2026"  # noqa: S105 - printed for the demo, documented
+#: Years of synthetic incidents (each matches the published totals of its year): the last two
+#: of the real series (2025 provisional), enough for seasonality, hot spots and their stability
+#: from one year to the next; trends over 2021–2025 come from the published series itself.
+#: About 240,000 records for the demo's 29 municipalities, stored in seconds.
+DEMO_INCIDENT_YEARS = [2024, 2025]
 
 
 @dataclass
@@ -207,10 +219,32 @@ def load_demo() -> DemoResult:
         result.contracts += 1
 
     _demo_progress()
+    _demo_crime_data(facts, result)
     _demo_authenticators()
     lisboa = Contract.objects.get(municipality__code="1106", signed_on=LISBON_DAY)
     result.logins = _demo_logins(lisboa, national, admin)
     return result
+
+
+def _demo_crime_data(facts: list[ContractFact], result: DemoResult) -> None:
+    """The real registered-crime series (statistics import) and synthetic incidents that add
+    up to it for every demo municipality, owned by its police force (``devdata.crime``)."""
+    if not result.boundaries:
+        result.notes.append(
+            "Crime statistics and synthetic incidents skipped: they need every municipality "
+            "of the reference data (LOCALSAFETY_REFERENCE_DIR)."
+        )
+        return
+    crime.import_crime_series()
+    codes = [fact.code for fact in facts]
+    forces = {
+        organisation.municipality.code: organisation
+        for organisation in Organisation.objects.filter(
+            kind__in=POLICE_KINDS, municipality__code__in=codes
+        ).select_related("municipality")
+        if organisation.municipality is not None
+    }
+    crime.generate_incidents(forces, years=DEMO_INCIDENT_YEARS)
 
 
 def _demo_authenticators() -> None:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from localsafety.contracts.models import Axis, Contract
-from localsafety.contracts.ownership import ContractOwned
+from localsafety.contracts.ownership import ContractOwned, PoliceOwned
 from localsafety.core.models import OriginMixin
 
 
@@ -56,6 +56,381 @@ class Problem(ContractOwned, OriginMixin):
 
     def __str__(self) -> str:
         return self.title
+
+
+# =============================================================================================
+# Crime data (issue 9, points 1, 2 and 6): the national crime taxonomy, police sources and their
+# column mappings, incident data sets and incidents (police-owned), the aggregates kept current
+# at import, and published statistics (public reference data).
+# =============================================================================================
+
+
+class CategoryLevel(models.TextChoices):
+    TOTAL = "total", _("All crimes")
+    GROUP = "group", _("Group")
+    CATEGORY = "category", _("Category")
+
+
+class CrimeCategory(models.Model):
+    """One node of the national crime taxonomy (DGPJ/INE groups and their sub-categories).
+
+    A tree: the total, the five DGPJ groups (crimes against persons, property, life in society,
+    the State, other legislation) and their categories, some of which have sub-categories
+    (domestic violence within offences against physical integrity). Incidents name a leaf;
+    published statistics name any node. Written by the data migration ``0002_crime_data``
+    (``diagnosis.taxonomy``).
+    """
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_pt = models.CharField(_("name (Portuguese)"), max_length=200)
+    level = models.CharField(_("level"), max_length=10, choices=CategoryLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        related_name="children",
+        null=True,
+        blank=True,
+        verbose_name=_("part of"),
+    )
+    #: Domestic violence and sexual offences: never shown as points outside police roles.
+    is_sensitive = models.BooleanField(_("sensitive"), default=False)
+    #: The key of this node in the DGPJ/INE published series (indicator 0012261), if any.
+    statistics_key = models.CharField(_("statistics key"), max_length=40, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("crime category")
+        verbose_name_plural = _("crime categories")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CoordinateSystem(models.TextChoices):
+    AUTO = "auto", _("Recognise from the values")
+    WGS84 = "wgs84", _("WGS84 longitude/latitude (degrees)")
+    PT_TM06 = "pttm06", _("ETRS89 / PT-TM06 (EPSG:3763, metres)")
+
+
+class IncidentSource(PoliceOwned):
+    """A police export (PSP, GNR) and how its columns and category codes map to the platform's.
+
+    Remembered per force and source name, so that next month's export of the same source is
+    imported unattended, from the page or with ``localsafety import-incidents``.
+    """
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="incident_sources",
+        verbose_name=_("police organisation"),
+    )
+    name = models.CharField(_("source"), max_length=120)
+    #: Platform field (``record_id``, ``occurred_at``, ``category``, ``x``, …) -> column header.
+    columns = models.JSONField(_("columns"), default=dict, blank=True)
+    #: The source's category code -> CrimeCategory.code (a leaf of the taxonomy).
+    category_codes = models.JSONField(_("category codes"), default=dict, blank=True)
+    coordinate_system = models.CharField(
+        _("coordinate system"),
+        max_length=8,
+        choices=CoordinateSystem.choices,
+        default=CoordinateSystem.AUTO,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    #: Optimistic locking: a mapping edit names the version it was made on.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("incident source")
+        verbose_name_plural = _("incident sources")
+        ordering = ["organisation", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="incident_source_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DatasetStatus(models.TextChoices):
+    MAPPING = "mapping", _("Waiting for the column mapping")
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    REFUSED = "refused", _("Refused")
+    FAILED = "failed", _("Failed")
+
+
+class ImportProvenance(models.Model):
+    """What every imported file keeps: the file, who, when, its checksum, status and progress."""
+
+    file = models.FileField(_("file"), upload_to="crime-imports/%Y/%m/", blank=True)
+    original_name = models.CharField(_("file name"), max_length=255)
+    file_size = models.BigIntegerField(_("file size (bytes)"), default=0)
+    #: SHA-256 of the file's bytes, hexadecimal.
+    checksum = models.CharField(_("checksum (SHA-256)"), max_length=64, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("imported by"),
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DatasetStatus.choices, default=DatasetStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    # The first problems only (LOCALSAFETY_IMPORT_PROBLEMS_SHOWN); ``problem_count`` has all.
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    problem_count = models.PositiveIntegerField(_("number of problems"), default=0)
+    row_count = models.PositiveIntegerField(_("rows read"), default=0)
+    created_count = models.PositiveIntegerField(_("records stored"), default=0)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def problems_total(self) -> int:
+        return max(self.problem_count, len(self.problems or []))
+
+
+class IncidentDataset(PoliceOwned, ImportProvenance, OriginMixin):
+    """One import of police incident records; belongs to the police force that imported it."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="incident_datasets",
+        verbose_name=_("police organisation"),
+    )
+    source = models.ForeignKey(
+        IncidentSource,
+        on_delete=models.PROTECT,
+        related_name="datasets",
+        verbose_name=_("source"),
+    )
+    #: First and last day of the records stored (set when the import is done).
+    period_start = models.DateField(_("from"), null=True, blank=True)
+    period_end = models.DateField(_("to"), null=True, blank=True)
+    #: Records of the file already stored by an earlier import of the same source.
+    skipped_count = models.PositiveIntegerField(_("records already stored"), default=0)
+
+    class Meta:
+        verbose_name = _("incident data set")
+        verbose_name_plural = _("incident data sets")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.source} — {self.original_name}"
+
+
+class LocationMethod(models.TextChoices):
+    POINT = "point", _("Coordinates")
+    CODE = "code", _("Parish code")
+
+
+class Incident(PoliceOwned):
+    """One registered crime, as exported by the police; for the owning force's roles only.
+
+    The time is a range: an exact time has ``occurred_from == occurred_to``; a record that
+    gives only the day or a "between" range keeps its bounds (analyses weight it aoristically).
+    H3 cells (resolutions 7, 8 and 9, as 64-bit integers) and the parish are assigned once, at
+    import.
+    """
+
+    # Few indexes, on purpose: each one slows every import row. The organisation is led by
+    # the (organisation, time) index, the source by the unique (source, record id); categories
+    # and areas are read through the aggregates, not by scanning incidents.
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    dataset = models.ForeignKey(IncidentDataset, on_delete=models.CASCADE, related_name="incidents")
+    source = models.ForeignKey(
+        IncidentSource, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    source_record_id = models.CharField(_("record id at the source"), max_length=64)
+    category = models.ForeignKey(
+        CrimeCategory,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("category"),
+        db_index=False,
+    )
+    occurred_from = models.DateTimeField(_("occurred from"))
+    occurred_to = models.DateTimeField(_("occurred to"))
+    lon = models.FloatField(_("longitude"), null=True, blank=True)
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    location_method = models.CharField(
+        _("located by"), max_length=5, choices=LocationMethod.choices
+    )
+    parish = models.ForeignKey(
+        "territory.Area",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        db_index=False,
+    )
+    municipality = models.ForeignKey(
+        "territory.Area",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        db_index=False,
+    )
+    h3_7 = models.BigIntegerField(null=True, blank=True)
+    h3_8 = models.BigIntegerField(null=True, blank=True)
+    h3_9 = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        ordering = ["occurred_from", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_record_id"], name="incident_unique_source_record"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "occurred_from"], name="incident_org_time"),
+            models.Index(fields=["h3_9"], name="incident_h3_9"),
+        ]
+
+    def __str__(self) -> str:
+        return self.source_record_id
+
+    @property
+    def is_exact(self) -> bool:
+        return self.occurred_from == self.occurred_to
+
+
+class CountUnit(models.TextChoices):
+    PARISH = "parish", _("Parish")
+    MUNICIPALITY = "municipality", _("Municipality")
+    H3_7 = "h3_7", _("H3 cell, resolution 7")
+    H3_8 = "h3_8", _("H3 cell, resolution 8")
+
+
+#: Grid resolutions others than the owning police may ever see (after suppression).
+PUBLIC_H3_UNITS = frozenset({CountUnit.H3_7, CountUnit.H3_8})
+
+
+class IncidentCount(PoliceOwned):
+    """Incident counts by unit (parish, municipality, H3 cell), year, month and category.
+
+    Resolution 9 is not counted here: it is the owning force's alone, which reads its own
+    records (indexed by ``h3_9``). Kept current by the import (the counts of the records it
+    stores are added in the same transaction): pages and analyses read these, never the
+    incident table, so that a landing page never runs a ten-year query. Raw counts are the
+    owning force's; everyone else reads them through the suppression of ``diagnosis``
+    aggregates (and only ``PUBLIC_H3_UNITS``).
+    ``unit_code`` is the area's code (DICOFRE, DICO) or the H3 cell's hexadecimal string.
+    Areas are counted by month (1–12), cells by year (``month`` 0: the whole year).
+    """
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    unit = models.CharField(_("unit"), max_length=12, choices=CountUnit.choices)
+    unit_code = models.CharField(_("code"), max_length=20)
+    year = models.PositiveSmallIntegerField(_("year"))
+    #: 1–12; 0 for a whole year (H3 cells are counted by year).
+    month = models.PositiveSmallIntegerField(_("month"))
+    category = models.ForeignKey(
+        CrimeCategory, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    count = models.PositiveIntegerField(_("incidents"))
+
+    class Meta:
+        verbose_name = _("incident count")
+        verbose_name_plural = _("incident counts")
+        constraints = [
+            models.UniqueConstraint(
+                # Led by the unit: the one index also serves "this area's counts".
+                fields=["unit", "unit_code", "year", "month", "category", "organisation"],
+                name="incident_count_unique_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.unit_code} {self.year}-{self.month:02d}: {self.count}"
+
+
+class IndicatorKind(models.TextChoices):
+    CRIMES = "crimes", _("Crimes registered")
+    POPULATION = "population", _("Resident population")
+    UNEMPLOYMENT = "unemployment", _("Unemployment rate (%)")
+    EARLY_SCHOOL_LEAVING = "early_school_leaving", _("Early school leaving (%)")
+    ELDERLY_ALONE = "elderly_alone", _("Elderly living alone")
+    SOCIAL_BENEFITS = "social_benefits", _("Social-benefit recipients")
+
+
+class StatisticsDataset(ImportProvenance, OriginMixin):
+    """One import of a published statistics table (DGPJ/INE style): public reference data."""
+
+    title = models.CharField(_("title"), max_length=200)
+    #: Who published it (e.g. "DGPJ / INE, indicator 0012261").
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    #: A newer import of the same series replaces this one for readers (kept for provenance).
+    series = models.CharField(_("series"), max_length=120, blank=True)
+    is_current = models.BooleanField(_("current"), default=True)
+
+    class Meta:
+        verbose_name = _("statistics data set")
+        verbose_name_plural = _("statistics data sets")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class StatisticValue(models.Model):
+    """A published figure for an area (municipality, region, country), indicator and year.
+
+    ``value`` NULL means not published (confidential or not available), never zero.
+    """
+
+    dataset = models.ForeignKey(StatisticsDataset, on_delete=models.CASCADE, related_name="values")
+    area = models.ForeignKey("territory.Area", on_delete=models.PROTECT, related_name="+")
+    indicator = models.CharField(_("indicator"), max_length=24, choices=IndicatorKind.choices)
+    category = models.ForeignKey(
+        CrimeCategory, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=3, null=True, blank=True)
+    provisional = models.BooleanField(_("provisional"), default=False)
+
+    class Meta:
+        verbose_name = _("published statistic")
+        verbose_name_plural = _("published statistics")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dataset", "area", "indicator", "category", "year"],
+                condition=models.Q(category__isnull=False),
+                name="statistic_unique_with_category",
+            ),
+            models.UniqueConstraint(
+                fields=["dataset", "area", "indicator", "year"],
+                condition=models.Q(category__isnull=True),
+                name="statistic_unique_without_category",
+            ),
+        ]
+        indexes = [models.Index(fields=["area", "indicator", "year"], name="statistic_area_year")]
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.indicator} {self.year}: {self.value}"
 
 
 # --- the national indicator matrix ---------------------------------------------------------

@@ -118,6 +118,22 @@ def unmarked_models(
     return missing
 
 
+def unmarked_police_models(
+    marked: Marked, owned: Iterable[type[models.Model]], organisation: Any
+) -> list[str]:
+    """Police-owned models (incident data) with no marked record of ``organisation``."""
+    missing = []
+    for model in owned:
+        field_name = model.organisation_field  # type: ignore[attr-defined]
+        found = any(
+            isinstance(record, model) and getattr(record, f"{field_name}_id") == organisation.pk
+            for record in marked.records
+        )
+        if not found:
+            missing.append(model._meta.label)
+    return missing
+
+
 def routes(patterns: list[URLPattern | URLResolver] | None = None, prefix: str = "") -> list[str]:
     """Every route of the URL conf (``contracts/<int:contract_id>/``), minus framework ones."""
     found: list[str] = []

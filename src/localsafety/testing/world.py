@@ -30,6 +30,7 @@ from localsafety.contracts.models import (
     ContractCategory,
 )
 from localsafety.contracts.reference import ensure_national_reference
+from localsafety.diagnosis.taxonomy import ensure_taxonomy
 from localsafety.organisations.models import Membership, Organisation, OrganisationKind, User
 from localsafety.territory.models import Area, AreaKind, AreaPopulation
 
@@ -101,6 +102,7 @@ def _user(username: str, first: str, last: str, *, superuser: bool = False) -> U
 def build_world() -> World:
     reference = ensure_national_reference()  # the migration wrote it, unless a test flushed
     axes, commission = reference.axes, reference.commission
+    ensure_taxonomy()  # likewise the national crime taxonomy (migration 0002_crime_data)
     portugal = Area.objects.create(kind=AreaKind.COUNTRY, code="PT", name="Portugal")
     region = Area.objects.create(
         kind=AreaKind.NUTS2, code="PT17", name="Área Metropolitana de Lisboa", parent=portugal

@@ -13,7 +13,7 @@ from django.test.utils import isolate_apps
 
 from localsafety.contracts import selectors
 from localsafety.contracts.models import Meeting
-from localsafety.contracts.ownership import ContractOwned, is_contract_owned
+from localsafety.contracts.ownership import ContractOwned, is_contract_owned, is_police_owned
 from localsafety.testing import leakwalk
 from localsafety.testing.leakwalk import PAGE_MARK, RECORD_MARK
 
@@ -39,6 +39,8 @@ def test_every_url_hides_contract_a_from_outsiders(marked, client_for):
 
     # Coverage: every contract-owned model is marked, every URL argument is filled.
     assert leakwalk.unmarked_models(found, owned_models(), world.contract_a) == []
+    police_models = [model for model in apps.get_models() if is_police_owned(model)]
+    assert leakwalk.unmarked_police_models(found, police_models, world.psp) == []
     assert leakwalk.unfilled_arguments(all_routes, found) == {}
 
     # Positive control: a member of A reaches every route filled with A's values.

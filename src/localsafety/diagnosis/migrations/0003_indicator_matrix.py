@@ -92,7 +92,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contracts', '0006_meeting_version'),
-        ('diagnosis', '0001_initial'),
+        ('diagnosis', '0002_crime_data'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,1 @@
+"""Imports of crime data: police incident records and published statistics (issue 9)."""
