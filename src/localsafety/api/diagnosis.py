@@ -27,6 +27,7 @@ from localsafety.contracts.models import Contract
 from localsafety.core.access import get_object_for_user
 from localsafety.core.params import MAX_ID
 from localsafety.diagnosis import selectors, services
+from localsafety.diagnosis.aggregates import contract_crime_table
 from localsafety.diagnosis.models import Problem
 
 
@@ -153,3 +154,30 @@ class ProblemPriorityApi(ContractApiView):
             priority=data["priority"],
         )
         return Response(ProblemSerializer(problem).data)
+
+
+class CrimeRowSerializer(serializers.Serializer[Any]):
+    area_code = serializers.CharField()
+    area_name = serializers.CharField()
+    category_code = serializers.CharField()
+    category_name = serializers.CharField()
+    year = serializers.IntegerField(allow_null=True, help_text="null: all years.")
+    count = serializers.IntegerField(allow_null=True, help_text="null: hidden (small count).")
+
+
+class CrimeTableSerializer(serializers.Serializer[Any]):
+    suppressed = serializers.BooleanField()
+    threshold = serializers.IntegerField()
+    provenance = serializers.CharField()
+    rows = CrimeRowSerializer(many=True)
+
+
+class CrimeAggregatesApi(ContractApiView):
+    """GET the contract's crime counts by area, group and year, as the page and CSV show them
+    to the caller (suppressed unless they belong to every force counted)."""
+
+    need = "record"
+
+    @extend_schema(responses=CrimeTableSerializer)
+    def get(self, request: Request, contract: Contract) -> Response:
+        return Response(CrimeTableSerializer(contract_crime_table(request.user, contract)).data)

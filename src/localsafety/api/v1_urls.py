@@ -98,4 +98,9 @@ urlpatterns = [
         diagnosis.ProblemPriorityApi.as_view(),
         name="problem-priority",
     ),
+    path(
+        "contracts/<int:contract_id>/crime-aggregates/",
+        diagnosis.CrimeAggregatesApi.as_view(),
+        name="contract-crime-aggregates",
+    ),
 ]

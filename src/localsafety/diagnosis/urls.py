@@ -14,4 +14,6 @@ urlpatterns = [
     ),
     path("indicators/", matrix_views.contract_indicators, name="indicators"),
     path("indicators/new/", matrix_views.local_indicator_create, name="local_indicator_create"),
+    path("crime/", views.crime_figures, name="crime"),
+    path("crime.csv", views.crime_figures_csv, name="crime_csv"),
 ]

@@ -14,8 +14,10 @@ from localsafety.contracts.access import scope_for
 from localsafety.contracts.models import Contract
 from localsafety.contracts.views.base import contract_view, form_page, tab_context
 from localsafety.core.access import get_object_for_user, require
+from localsafety.core.exports import csv_response
 from localsafety.core.http import AuthenticatedHttpRequest
 from localsafety.diagnosis import selectors, services
+from localsafety.diagnosis.aggregates import contract_crime_table
 from localsafety.diagnosis.forms import PriorityForm, ProblemEditForm, ProblemForm
 
 TAB = "diagnosis"
@@ -136,4 +138,31 @@ def problem_prioritise(
         ),
         success=_("The priority was saved."),
         next_url=lambda _problem: _problems_url(contract),
+    )
+
+
+@contract_view("record")
+def crime_figures(request: HttpRequest, contract: Contract) -> HttpResponse:
+    table = contract_crime_table(request.user, contract)
+    context = tab_context(request, contract, TAB)
+    context.update({"table": table, "subtab": "crime"})
+    return render(request, "diagnosis/crime.html", context)
+
+
+@contract_view("record")
+def crime_figures_csv(request: HttpRequest, contract: Contract) -> HttpResponse:
+    table = contract_crime_table(request.user, contract)
+    return csv_response(
+        filename=f"crime-{contract.pk}.csv",
+        header=[_("Area code"), _("Area"), _("Crime group"), _("Year"), _("Incidents")],
+        rows=(
+            [
+                row.area_code,
+                row.area_name,
+                row.category_name,
+                row.year if row.year is not None else _("all"),
+                row.count if row.count is not None else _("hidden"),
+            ]
+            for row in table.rows
+        ),
     )
