@@ -548,3 +548,38 @@ class LocalIndicator(ContractOwned, IndicatorFields):
                 fields=["contract", "code"], name="local_indicator_unique_code"
             ),
         ]
+
+
+# --- the diagnosis document, frozen on approval ---------------------------------------------
+
+
+class DiagnosisSnapshot(ContractOwned):
+    """The diagnosis as the Coordinating Committee approved it: figures, problems and the
+    matrix version, stored when the diagnosis stage is approved. Later data does not change
+    it; reopening and approving again stores a new one."""
+
+    contract = models.ForeignKey(
+        Contract,
+        on_delete=models.CASCADE,
+        related_name="diagnosis_snapshots",
+        verbose_name=_("contract"),
+    )
+    decision = models.OneToOneField(
+        "contracts.StageDecision",
+        on_delete=models.CASCADE,
+        related_name="diagnosis_snapshot",
+        verbose_name=_("approval"),
+    )
+    approved_at = models.DateTimeField(_("approved"))
+    matrix_version = models.PositiveIntegerField(_("indicator matrix version"), null=True)
+    #: The suppressed crime table (as every non-police member sees it) and its provenance.
+    figures = models.JSONField(_("figures"), default=dict)
+    problems = models.JSONField(_("problems"), default=list)
+
+    class Meta:
+        verbose_name = _("approved diagnosis")
+        verbose_name_plural = _("approved diagnoses")
+        ordering = ["contract", "-approved_at"]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id} {self.approved_at:%Y-%m-%d}"

@@ -4,6 +4,8 @@ from localsafety.diagnosis import matrix_views, views
 
 app_name = "diagnosis"
 urlpatterns = [
+    path("", views.document, name="document"),
+    path("document.pdf", views.document_pdf, name="document_pdf"),
     path("problems/", views.problems, name="problems"),
     path("problems/new/", views.problem_create, name="problem_create"),
     path("problems/<int:problem_id>/edit/", views.problem_edit, name="problem_edit"),

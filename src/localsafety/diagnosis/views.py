@@ -3,6 +3,8 @@ prioritised by the Coordinating Committee."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -17,8 +19,11 @@ from localsafety.core.access import get_object_for_user, require
 from localsafety.core.exports import csv_response
 from localsafety.core.http import AuthenticatedHttpRequest
 from localsafety.diagnosis import selectors, services
-from localsafety.diagnosis.aggregates import contract_crime_table
+from localsafety.diagnosis.aggregates import ALL, contract_crime_table
+from localsafety.diagnosis.charts import bar_chart
+from localsafety.diagnosis.document import document_for
 from localsafety.diagnosis.forms import PriorityForm, ProblemEditForm, ProblemForm
+from localsafety.diagnosis.pdf import render_pdf
 
 TAB = "diagnosis"
 
@@ -166,3 +171,47 @@ def crime_figures_csv(request: HttpRequest, contract: Contract) -> HttpResponse:
             for row in table.rows
         ),
     )
+
+
+def _charts(document: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(title, caption, svg) per area: all registered incidents by year."""
+    rows = [r for r in document["figures"]["rows"] if r["category_code"] == ALL and r["year"]]
+    years = document["figures"]["years"]
+    areas: dict[str, str] = {}
+    for row in rows:
+        areas.setdefault(row["area_code"], row["area_name"])
+    out = []
+    for code, name in areas.items():
+        by_year = {r["year"]: r["count"] for r in rows if r["area_code"] == code}
+        title = _("%(area)s: incidents by year") % {"area": name}
+        period = f"{years[0]}–{years[-1]}" if years else ""
+        caption = f"{period}. {document['figures']['provenance']}"
+        svg = bar_chart(
+            title=title,
+            labels=[str(y) for y in years],
+            values=[by_year.get(y) for y in years],
+            hidden_label=_("hidden"),
+        )
+        out.append((title, caption, svg))
+    return out
+
+
+@contract_view("record")
+def document(request: HttpRequest, contract: Contract) -> HttpResponse:
+    doc = document_for(contract)
+    context = tab_context(request, contract, TAB)
+    context.update({"document": doc, "charts": _charts(doc), "subtab": "document"})
+    return render(request, "diagnosis/document.html", context)
+
+
+@contract_view("record")
+def document_pdf(request: HttpRequest, contract: Contract) -> HttpResponse:
+    doc = document_for(contract)
+    pdf = render_pdf(
+        title=_("Local safety diagnosis: %(contract)s") % {"contract": contract.title},
+        document=doc,
+        charts=[(caption, svg) for _title, caption, svg in _charts(doc)],
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="diagnosis-{contract.pk}.pdf"'
+    return response

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from localsafety.contracts.models import StageDecision, StageKind, StageStatus
 from localsafety.diagnosis import selectors, services
 from localsafety.diagnosis.models import (
     CountUnit,
     CrimeCategory,
+    DiagnosisSnapshot,
     Incident,
     IncidentCount,
     IncidentDataset,
@@ -44,8 +46,20 @@ def diagnosis_marked(world) -> Marked:
         },
     )
     national = selectors.matrix_indicators(selectors.current_matrix()).first()
+    # Approving the diagnosis freezes it (with the marked problem) into a snapshot.
+    stage = world.contract_a.stages.get(kind=StageKind.DIAGNOSIS)
+    decision = StageDecision.objects.create(
+        stage=stage,
+        contract=world.contract_a,
+        action="approve",
+        actor=world.mayor_a,
+        status_before=StageStatus.SUBMITTED,
+        status_after=StageStatus.APPROVED,
+        comment=f"{RECORD_MARK} approval",
+    )
+    snapshot = DiagnosisSnapshot.objects.get(decision=decision)
     return Marked(
-        records=[problem, local],
+        records=[problem, local, snapshot],
         fillers={
             "problem_id": [str(problem.pk)],
             "indicator_id": [str(national.pk)] if national else ["1"],

@@ -1,0 +1,80 @@
+"""The diagnosis document: frozen on approval (later data does not change it), the same SVG
+charts in page and PDF, and text from the data that cannot run as typst code."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from localsafety.contracts import services as contract_services
+from localsafety.diagnosis import services
+from localsafety.diagnosis.models import DiagnosisSnapshot
+from localsafety.diagnosis.pdf import render_pdf
+from localsafety.diagnosis.tests.test_crime_aggregates import crime  # noqa: F401 - fixture
+
+
+def _decide(actor, contract, action):
+    stage = contract.stages.get(kind="diagnosis")
+    contract_services.stage_decide(
+        actor=actor, stage=stage, action=action, expected_version=stage.version
+    )
+
+
+def test_approval_freezes_the_document_and_later_data_does_not_change_it(
+    crime,  # noqa: F811
+    client_for,
+):
+    world = crime
+    contract = world.contract_a
+    services.problem_create(actor=world.partner_a, contract=contract, title="Threats in Lumiar")
+    _decide(world.partner_a, contract, "submit")
+    _decide(world.mayor_a, contract, "approve")
+    snapshot = DiagnosisSnapshot.objects.get(contract=contract)
+    assert [p["title"] for p in snapshot.problems] == ["Threats in Lumiar"]
+    # The frozen figures are the suppressed ones: the small count is not in the document.
+    small = [
+        r
+        for r in snapshot.figures["rows"]
+        if (r["area_code"], r["category_code"], r["year"]) == ("110658", "persons", 2024)
+    ]
+    assert small[0]["count"] is None
+    # New data and a new problem after approval: the page still shows what was approved.
+    services.problem_create(actor=world.partner_a, contract=contract, title="Added later")
+    url = reverse("diagnosis:document", args=[contract.pk])
+    body = client_for(world.partner_a).get(url).content.decode()
+    assert "Threats in Lumiar" in body and "Added later" not in body
+    assert "Approved on" in body
+    assert "<svg" in body
+    pdf = client_for(world.partner_a).get(reverse("diagnosis:document_pdf", args=[contract.pk]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_the_draft_document_is_live_and_members_only(world, client_for):
+    url = reverse("diagnosis:document", args=[world.contract_a.pk])
+    services.problem_create(actor=world.partner_a, contract=world.contract_a, title="Vandalism")
+    body = client_for(world.mayor_a).get(url).content.decode()
+    assert "Vandalism" in body and "Draft" in body
+    for who in (None, world.partner_b, world.stranger):
+        for name in ("diagnosis:document", "diagnosis:document_pdf"):
+            response = client_for(who).get(reverse(name, args=[world.contract_a.pk]))
+            assert response.status_code in (302, 404)
+            assert b"Vandalism" not in response.content
+
+
+@pytest.mark.parametrize(
+    "title", ['#panic("x")', '"] #panic("y") ["', '\\ #read("/etc/passwd")', "*bold* _it_ $x$"]
+)
+def test_text_from_the_data_is_never_typst_code(title):
+    document = {
+        "frozen": False,
+        "approved_at": None,
+        "matrix_version": 1,
+        "figures": {"rows": [], "years": [], "threshold": 10, "provenance": title},
+        "problems": [{"title": title, "evidence": title, "priority": None, "axis": ""}],
+    }
+    pdf = render_pdf(
+        title=title,
+        document=document,
+        charts=[(title, "<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'/>")],
+    )
+    assert pdf.startswith(b"%PDF")
