@@ -17,6 +17,9 @@ The target: 0 errors, 0 lost writes, throughput >= 70 % of cores / single-client
 the server actually used is printed beside it (CPU time of gunicorn's processes: a shared
 machine gives it fewer cores than it has), with the server's CPU time per request.
 
+Last, the hot-spot benchmark (``benchmarks/hotspots.py`` in its own process; ``--no-hotspots``
+or ``BENCH_HOTSPOTS=0`` skips it): Getis-Ord Gi* on H3 cells, ours beside esda's.
+
 Only the standard library and locust talk HTTP, and only to the 127.0.0.1 server started
 here. PostgreSQL comes from ``PG_BENCH_URL`` (default below); when it cannot be reached the
 PostgreSQL run is skipped with a note. ``--probe``, ``--load-plan`` and ``--verify-writes``
@@ -931,6 +934,13 @@ def main() -> int:
         help="the sequential page timings (default on; BENCH_PAGES=0 or --no-pages skips them)",
     )
     parser.add_argument(
+        "--hotspots",
+        action=argparse.BooleanOptionalAction,
+        default=os.environ.get("BENCH_HOTSPOTS", "1") != "0",
+        help="the hot-spot benchmark, benchmarks/hotspots.py (default on; BENCH_HOTSPOTS=0 "
+        "or --no-hotspots skips it)",
+    )
+    parser.add_argument(
         "--reuse",
         action="store_true",
         help="keep the databases of the previous run instead of generating them again",
@@ -1057,6 +1067,14 @@ def main() -> int:
         encoding="utf-8",
     )
     print(f"results: {RESULTS.relative_to(REPO)}")
+    if args.hotspots:
+        # Its own process: no Django, and its memory (5 M incidents) is returned at exit.
+        print(flush=True)
+        hotspots = subprocess.run(
+            [sys.executable, str(REPO / "benchmarks" / "hotspots.py")], cwd=REPO, check=False
+        )
+        if hotspots.returncode != 0:
+            print(f"note: the hot-spot benchmark failed ({hotspots.returncode})")
     return 0
 
 
