@@ -17,12 +17,14 @@ from django.dispatch import receiver
 
 from localsafety.contracts.models import Contract, StageDecision, StageKind, StageStatus
 from localsafety.diagnosis.aggregates import contract_crime_table
+from localsafety.diagnosis.comparison import crime_rate_comparison
 from localsafety.diagnosis.models import DiagnosisSnapshot, Problem
 from localsafety.diagnosis.selectors import current_matrix
 
 
 def live_document(contract: Contract) -> dict[str, Any]:
     table = contract_crime_table(AnonymousUser(), contract)
+    rates, rates_provenance = crime_rate_comparison(contract.municipality)
     matrix = current_matrix()
     problems = Problem.objects.filter(contract=contract).select_related("axis")
     return {
@@ -34,6 +36,8 @@ def live_document(contract: Contract) -> dict[str, Any]:
             "years": table.years,
             "threshold": table.threshold,
             "provenance": str(table.provenance),
+            "rates": [asdict(row) for row in rates],
+            "rates_provenance": str(rates_provenance),
         },
         "problems": [
             {

@@ -38,6 +38,24 @@ def render_pdf(*, title: str, document: dict[str, Any], charts: list[tuple[str, 
     else:
         lines.append(_s(_("Draft: figures as computed from the data now.")))
     lines.append("")
+    rates = document["figures"].get("rates") or []
+    if rates:
+        lines.append(f"== {_s(_('Crime rate beside the municipality, region and country'))}")
+        cells = []
+        for row in rates:
+            rate = "—" if row["rate"] is None else f"{row['rate']:.1f}"
+            ci = "—" if row["lower"] is None else f"{row['lower']:.1f}–{row['upper']:.1f}"
+            cells += [_s(row["area"]), _s(row["year"]), _s(rate), _s(ci)]
+        head = [
+            _s(_("Area")),
+            _s(_("Year")),
+            _s(_("Per 1,000 residents")),
+            _s(_("Interval (95 per cent)")),
+        ]
+        body = ", ".join(f"[{c}]" for c in [*head, *cells])
+        lines.append(f"#table(columns: 4, {body})")
+        lines.append(f"#text(size: 8pt)[{_s(document['figures'].get('rates_provenance', ''))}]")
+        lines.append("")
     lines.append(f"== {_s(_('Crime figures'))}")
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)

@@ -78,3 +78,50 @@ def test_text_from_the_data_is_never_typst_code(title):
         charts=[(title, "<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'/>")],
     )
     assert pdf.startswith(b"%PDF")
+
+
+def test_rates_beside_municipality_region_and_country_match_an_exact_poisson_reference(world):
+    from decimal import Decimal
+
+    from scipy.stats import chi2
+
+    from localsafety.diagnosis.comparison import crime_rate_comparison
+    from localsafety.diagnosis.models import (
+        CrimeCategory,
+        IndicatorKind,
+        StatisticsDataset,
+        StatisticValue,
+    )
+    from localsafety.territory.models import AreaPopulation
+
+    total = CrimeCategory.objects.get(level="total")
+    dataset = StatisticsDataset.objects.create(title="DGPJ", original_name="x.csv")
+    municipalities = [world.municipality_a, world.municipality_b]
+    people = {world.municipality_a.pk: 545_796, world.municipality_b.pk: 14_000}
+    crimes = {world.municipality_a.pk: 41_250, world.municipality_b.pk: 7}
+    for area in municipalities:
+        AreaPopulation.objects.update_or_create(
+            area=area, year=2021, defaults={"population": people[area.pk]}
+        )
+        StatisticValue.objects.create(
+            dataset=dataset,
+            area=area,
+            indicator=IndicatorKind.CRIMES,
+            category=total,
+            year=2024,
+            value=Decimal(crimes[area.pk]),
+        )
+    rows, provenance = crime_rate_comparison(world.municipality_b)
+    assert "Poisson" in provenance
+    by_area = {row.area: row for row in rows}
+    serpa = by_area[world.municipality_b.name]
+    # Independent reference: Garwood's exact interval from the chi-square quantiles.
+    lower = chi2.ppf(0.025, 2 * 7) / 2 / 14_000 * 1000
+    upper = chi2.ppf(0.975, 2 * 8) / 2 / 14_000 * 1000
+    assert serpa.rate == pytest.approx(7 / 14_000 * 1000)
+    assert serpa.lower == pytest.approx(lower) and serpa.upper == pytest.approx(upper)
+    country = by_area["Portugal"]
+    assert country.crimes == 41_257 and country.residents == 559_796
+    # Serpa's region (Alentejo) holds Serpa alone in this world.
+    region = [r for r in rows if r.area.startswith("Region")]
+    assert region and region[0].crimes == 7
