@@ -28,6 +28,7 @@ from localsafety.core.access import get_object_for_user
 from localsafety.core.params import MAX_ID
 from localsafety.diagnosis import selectors, services
 from localsafety.diagnosis.aggregates import contract_crime_table
+from localsafety.diagnosis.document import document_for
 from localsafety.diagnosis.models import Problem
 
 
@@ -181,3 +182,50 @@ class CrimeAggregatesApi(ContractApiView):
     @extend_schema(responses=CrimeTableSerializer)
     def get(self, request: Request, contract: Contract) -> Response:
         return Response(CrimeTableSerializer(contract_crime_table(request.user, contract)).data)
+
+
+class RateRowSerializer(serializers.Serializer[Any]):
+    area = serializers.CharField()
+    year = serializers.IntegerField()
+    crimes = serializers.IntegerField(allow_null=True)
+    residents = serializers.IntegerField(allow_null=True)
+    rate = serializers.FloatField(allow_null=True)
+    lower = serializers.FloatField(allow_null=True)
+    upper = serializers.FloatField(allow_null=True)
+    provisional = serializers.BooleanField()
+
+
+class DiagnosisProblemSerializer(serializers.Serializer[Any]):
+    title = serializers.CharField()
+    description = serializers.CharField(allow_blank=True)
+    axis = serializers.CharField(allow_blank=True)
+    evidence = serializers.CharField(allow_blank=True)
+    priority = serializers.IntegerField(allow_null=True)
+
+
+class DiagnosisFiguresSerializer(serializers.Serializer[Any]):
+    rows = CrimeRowSerializer(many=True)
+    years = serializers.ListField(child=serializers.IntegerField())
+    threshold = serializers.IntegerField()
+    provenance = serializers.CharField()
+    rates = RateRowSerializer(many=True, required=False)
+    rates_provenance = serializers.CharField(required=False)
+
+
+class DiagnosisDocumentSerializer(serializers.Serializer[Any]):
+    frozen = serializers.BooleanField(help_text="True once the diagnosis stage is approved.")
+    approved_at = serializers.DateTimeField(allow_null=True)
+    matrix_version = serializers.IntegerField(allow_null=True)
+    figures = DiagnosisFiguresSerializer()
+    problems = DiagnosisProblemSerializer(many=True)
+
+
+class DiagnosisDocumentApi(ContractApiView):
+    """GET the contract's diagnosis document as the page shows it: the approved snapshot while
+    the stage stays approved, else figures computed now (suppressed for everyone)."""
+
+    need = "record"
+
+    @extend_schema(responses=DiagnosisDocumentSerializer)
+    def get(self, request: Request, contract: Contract) -> Response:
+        return Response(DiagnosisDocumentSerializer(document_for(contract)).data)

@@ -103,4 +103,9 @@ urlpatterns = [
         diagnosis.CrimeAggregatesApi.as_view(),
         name="contract-crime-aggregates",
     ),
+    path(
+        "contracts/<int:contract_id>/diagnosis/",
+        diagnosis.DiagnosisDocumentApi.as_view(),
+        name="contract-diagnosis",
+    ),
 ]

@@ -45,6 +45,17 @@ def test_approval_freezes_the_document_and_later_data_does_not_change_it(
     assert "Threats in Lumiar" in body and "Added later" not in body
     assert "Approved on" in body
     assert "<svg" in body
+    from rest_framework.test import APIClient
+
+    from localsafety.testing.auth import sign_in
+
+    api = sign_in(APIClient(), world.national).get(
+        reverse("api:contract-diagnosis", args=[contract.pk])
+    )
+    assert api.status_code == 200 and api.json()["frozen"] is True
+    assert [p["title"] for p in api.json()["problems"]] == ["Threats in Lumiar"]
+    outsider = sign_in(APIClient(), world.partner_b)
+    assert outsider.get(reverse("api:contract-diagnosis", args=[contract.pk])).status_code == 404
     pdf = client_for(world.partner_a).get(reverse("diagnosis:document_pdf", args=[contract.pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
