@@ -12,22 +12,26 @@ incident records.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from localsafety.analysis.suppression import cube_items, suppress
+from localsafety.analysis.suppression import Item, cube_items, suppress
 from localsafety.contracts.access import scope_for
 from localsafety.contracts.models import Contract
 from localsafety.diagnosis.models import CategoryLevel, CountUnit, CrimeCategory, IncidentCount
 from localsafety.territory.models import AreaKind
 
 ALL = "all"
+#: Bump when the suppression's rules change, so cached results are recomputed.
+SUPPRESSION_VERSION = 1
 OTHER = "~other"  # the municipality's counts outside the contract's parishes (or unlocated)
 
 
@@ -62,6 +66,32 @@ def _groups() -> tuple[dict[int, str], dict[str, str]]:
         group_of[category.pk] = node.code if node.level == CategoryLevel.GROUP else ALL
     names = {c.code: str(c) for c in categories if c.level == CategoryLevel.GROUP}
     return group_of, names
+
+
+def _suppressed(
+    items: list[Item], atoms: dict[Hashable, int], threshold: int
+) -> dict[Hashable, int | None]:
+    """The suppressed values, cached under a digest of everything they depend on.
+
+    Secondary suppression of a large territory takes seconds; its result depends only on the
+    counts, the table's shape and the threshold, so new data makes a new key (nothing stale).
+    """
+    digest = hashlib.sha256(
+        repr(
+            (
+                SUPPRESSION_VERSION,
+                threshold,
+                sorted((repr(it.key), sorted(map(repr, it.atoms))) for it in items),
+                sorted((repr(k), v) for k, v in atoms.items()),
+            )
+        ).encode()
+    ).hexdigest()
+    key = f"diagnosis:suppressed:{digest}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = dict(suppress(items, atoms, threshold=threshold).values)
+        cache.set(key, cached, timeout=7 * 24 * 3600)
+    return cached  # type: ignore[no-any-return]
 
 
 def contract_crime_table(user: Any, contract: Contract) -> CrimeTable:
@@ -114,7 +144,7 @@ def contract_crime_table(user: Any, contract: Contract) -> CrimeTable:
     if whole:
         values = {it.key: sum(atoms[a] for a in it.atoms) for it in items}
     else:
-        values = dict(suppress(items, atoms, threshold=threshold).values)
+        values = _suppressed(items, atoms, threshold)
     names = {**parishes, municipality.code: municipality.name}
     group_labels = {**group_names, ALL: _("All crimes")}
     out = []

@@ -185,3 +185,22 @@ def test_page_csv_and_api_together_give_back_no_hidden_small_count(crime, client
         assert found[1] > found[0], key
         if key in truth:
             assert found[0] < 10 <= found[1]
+
+
+def test_suppression_runs_once_per_data_and_again_when_data_change(crime, monkeypatch):
+    from localsafety.diagnosis import aggregates
+
+    calls = []
+    real = aggregates.suppress
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(aggregates, "suppress", counting)
+    first = aggregates.contract_crime_table(crime.partner_a, crime.contract_a)
+    again = aggregates.contract_crime_table(crime.mayor_a, crime.contract_a)
+    assert len(calls) == 1 and first.rows == again.rows
+    IncidentCount.objects.filter(unit_code=LUMIAR, year=2022).update(count=51)
+    aggregates.contract_crime_table(crime.partner_a, crime.contract_a)
+    assert len(calls) == 2
