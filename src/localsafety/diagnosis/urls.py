@@ -18,4 +18,5 @@ urlpatterns = [
     path("indicators/new/", matrix_views.local_indicator_create, name="local_indicator_create"),
     path("crime/", views.crime_figures, name="crime"),
     path("crime.csv", views.crime_figures_csv, name="crime_csv"),
+    path("crime.geojson", views.crime_figures_geojson, name="crime_geojson"),
 ]

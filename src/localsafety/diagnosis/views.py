@@ -3,10 +3,11 @@ prioritised by the Coordinating Committee."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from localsafety.diagnosis.charts import bar_chart
 from localsafety.diagnosis.document import document_for
 from localsafety.diagnosis.forms import PriorityForm, ProblemEditForm, ProblemForm
 from localsafety.diagnosis.pdf import render_pdf
+from localsafety.territory.models import Area
 
 TAB = "diagnosis"
 
@@ -215,3 +217,38 @@ def document_pdf(request: HttpRequest, contract: Contract) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="diagnosis-{contract.pk}.pdf"'
     return response
+
+
+@contract_view("record")
+def crime_figures_geojson(request: HttpRequest, contract: Contract) -> HttpResponse:
+    """The crime figures' areas with their counts (all groups, by year), suppressed as on the
+    page: one feature per parish and the municipality."""
+    table = contract_crime_table(request.user, contract)
+    areas = {a.code: a for a in Area.objects.filter(code__in={r.area_code for r in table.rows})}
+    features = []
+    for code, area in sorted(areas.items()):
+        counts = {
+            str(row.year if row.year is not None else "all"): row.count
+            for row in table.rows
+            if row.area_code == code and row.category_code == ALL
+        }
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": json.loads(area.geometry) if area.geometry else None,
+                "properties": {
+                    "code": code,
+                    "name": area.name,
+                    "kind": area.kind,
+                    "incidents": counts,
+                },
+            }
+        )
+    return JsonResponse(
+        {
+            "type": "FeatureCollection",
+            "features": features,
+            "suppressed": table.suppressed,
+            "provenance": str(table.provenance),
+        }
+    )

@@ -130,7 +130,12 @@ def test_outsiders_reach_nothing(crime, client_for, who):
     crime.contract_a.is_published = True
     crime.contract_a.save()
     client = client_for(getattr(crime, who) if who else None)
-    for name in ("diagnosis:crime", "diagnosis:crime_csv", "api:contract-crime-aggregates"):
+    for name in (
+        "diagnosis:crime",
+        "diagnosis:crime_csv",
+        "diagnosis:crime_geojson",
+        "api:contract-crime-aggregates",
+    ):
         response = client.get(reverse(name, args=[crime.contract_a.pk]))
         assert response.status_code in (302, 401, 403, 404), name
         assert b"110658" not in response.content
@@ -148,6 +153,16 @@ def test_page_csv_and_api_together_give_back_no_hidden_small_count(crime, client
     for csv_row, api_row in zip(rows, api, strict=True):
         shown = None if csv_row[4] == "hidden" else int(csv_row[4])
         assert shown == api_row["count"]
+    # The GeoJSON's yearly totals are the API's, hidden where the API hides them.
+    geo = (
+        client_for(crime.partner_a)
+        .get(reverse("diagnosis:crime_geojson", args=[crime.contract_a.pk]))
+        .json()
+    )
+    for feature in geo["features"]:
+        for year, count in feature["properties"]["incidents"].items():
+            key = int(year) if year != "all" else None
+            assert count == _cell(api, feature["properties"]["code"], ALL, key)
     hidden_small = [r for r in api if r["count"] is None]
     assert hidden_small
     # The attacker's unknowns: every (parish or the rest of the municipality, group, year).
