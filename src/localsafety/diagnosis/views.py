@@ -183,6 +183,18 @@ def _charts(document: dict[str, Any]) -> list[tuple[str, str, str]]:
     for row in rows:
         areas.setdefault(row["area_code"], row["area_name"])
     out = []
+    rates = document["figures"].get("rates") or []
+    municipal = [r for r in rates if r["area"] == (rates[0]["area"] if rates else None)]
+    if municipal:
+        title = _("%(area)s: crimes registered by year") % {"area": municipal[0]["area"]}
+        caption = str(document["figures"].get("rates_provenance", ""))
+        svg = bar_chart(
+            title=title,
+            labels=[str(r["year"]) for r in municipal],
+            values=[r["crimes"] for r in municipal],
+            hidden_label=_("unpublished"),
+        )
+        out.append((title, caption, svg))
     for code, name in areas.items():
         by_year = {r["year"]: r["count"] for r in rows if r["area_code"] == code}
         title = _("%(area)s: incidents by year") % {"area": name}

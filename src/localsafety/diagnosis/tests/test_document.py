@@ -123,6 +123,15 @@ def test_rates_beside_municipality_region_and_country_match_an_exact_poisson_ref
             value=Decimal(crimes[area.pk]),
         )
     rows, provenance = crime_rate_comparison(world.municipality_b)
+    # The document's first chart is the municipality's published series, in page and PDF.
+    from django.test import Client
+
+    from localsafety.testing.auth import sign_in
+
+    page = sign_in(Client(), world.mayor_b).get(
+        reverse("diagnosis:document", args=[world.contract_b.pk])
+    )
+    assert "Serpa: crimes registered by year" in page.content.decode()
     assert "Poisson" in provenance
     by_area = {row.area: row for row in rows}
     serpa = by_area[world.municipality_b.name]
