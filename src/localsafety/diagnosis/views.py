@@ -161,7 +161,14 @@ def crime_figures_csv(request: HttpRequest, contract: Contract) -> HttpResponse:
     table = contract_crime_table(request.user, contract)
     return csv_response(
         filename=f"crime-{contract.pk}.csv",
-        header=[_("Area code"), _("Area"), _("Crime group"), _("Year"), _("Incidents")],
+        header=[
+            _("Area code"),
+            _("Area"),
+            _("Crime group"),
+            _("Year"),
+            _("Incidents"),
+            _("Contract"),
+        ],
         rows=(
             [
                 row.area_code,
@@ -169,6 +176,7 @@ def crime_figures_csv(request: HttpRequest, contract: Contract) -> HttpResponse:
                 row.category_name,
                 row.year if row.year is not None else _("all"),
                 row.count if row.count is not None else _("hidden"),
+                contract.title,
             ]
             for row in table.rows
         ),

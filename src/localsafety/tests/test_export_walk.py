@@ -60,7 +60,8 @@ def test_every_csv_export_neutralises_formulas(world, client_for):
             exports.append(path)
             cells = _cells(body)
             unsafe += [(path, cell) for cell in cells if cell.startswith(FORMULA_TRIGGERS)]
-            if "'" + FORMULA_TITLE not in cells:
+            other_contract = f"/contracts/{world.contract_b.pk}/" in path  # not retitled
+            if "'" + FORMULA_TITLE not in cells and not other_contract:
                 unsafe.append((path, "the planted title is missing: the walk read nothing"))
     assert exports, "no CSV found: the walk would pass for nothing"
     assert "/contracts/export.csv" in exports

@@ -116,6 +116,8 @@ def test_anonymous_gets_401_from_every_view_that_is_not_open(world):
         "body_id": GovernanceBody.objects.filter(contract=world.contract_a).first().pk,
         "member_id": 1,
         "kind": "diagnosis",
+        "dataset_id": 1,
+        "problem_id": 1,
     }
     client = APIClient()
     checked = 0

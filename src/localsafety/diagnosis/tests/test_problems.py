@@ -177,8 +177,9 @@ def test_the_contract_header_links_the_diagnosis_tab_for_members_only(world, cli
     world.contract_a.is_published = True
     world.contract_a.save()
     detail = reverse("contracts:detail", args=[world.contract_a.pk])
-    assert _list(world.contract_a) in client_for(world.partner_a).get(detail).content.decode()
-    assert _list(world.contract_a) not in client_for(None).get(detail).content.decode()
+    tab = reverse("diagnosis:document", args=[world.contract_a.pk])
+    assert tab in client_for(world.partner_a).get(detail).content.decode()
+    assert tab not in client_for(None).get(detail).content.decode()
 
 
 # --- API ------------------------------------------------------------------------------------
