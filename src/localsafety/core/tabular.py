@@ -333,12 +333,14 @@ def detect_encoding(content: bytes, name: str) -> tuple[str, bytes]:
     best = from_bytes(sample, cp_isolation=["cp1252", "latin_1"]).best()
     encoding = "cp1252" if best is None else best.encoding
     try:
-        text = content.decode(encoding)
+        content.decode(encoding)
     except UnicodeDecodeError:
-        encoding, text = "latin_1", content.decode("latin_1")
-    if sum(not (ch.isprintable() or ch.isspace()) for ch in text[:4096]) > 8:
+        encoding = "latin_1"
+    text = sample[:4096].decode(encoding, "replace")
+    if sum(not (ch.isprintable() or ch.isspace()) for ch in text) > 8:
         raise refuse(name, _("The file's text encoding is not recognised."))
-    return encoding, text.encode("utf-8")
+    # A single-byte encoding: the CSV reader decodes it block by block (no second copy).
+    return encoding, content
 
 
 def _mixed(content: bytes, name: str, offset: int) -> ImportRefused:
@@ -395,16 +397,20 @@ def _count_outside_quotes(line: str, separator: str) -> int:
 
 def _read_csv(content: bytes, name: str) -> Table:
     encoding, body = detect_encoding(content, name)
-    sample = body[: 1 << 16].decode("utf-8", "ignore")
+    text_encoding = "utf-8" if encoding in ("utf-8", "utf-8-sig", "utf-16") else encoding
+    sample = body[: 1 << 16].decode(text_encoding, "ignore")
     separator = sniff_separator(sample, name)
     header_line = _first_non_blank_line(body)
-    header = _header_cells(body, header_line, separator)
+    header = _header_cells(body, header_line, separator, text_encoding)
     try:
         data = pacsv.read_csv(
             io.BytesIO(body),
             # Every column as text (codes keep their leading zeros: 0213 is Serpa, not 213).
             read_options=pacsv.ReadOptions(
-                skip_rows=header_line, autogenerate_column_names=True, block_size=1 << 24
+                skip_rows=header_line,
+                autogenerate_column_names=True,
+                block_size=1 << 24,
+                encoding="utf8" if text_encoding == "utf-8" else text_encoding,
             ),
             parse_options=pacsv.ParseOptions(delimiter=separator, newlines_in_values=False),
             convert_options=pacsv.ConvertOptions(
@@ -444,13 +450,13 @@ def _read_csv(content: bytes, name: str) -> Table:
     )
 
 
-def _header_cells(body: bytes, header_line: int, separator: str) -> list[str]:
+def _header_cells(body: bytes, header_line: int, separator: str, encoding: str) -> list[str]:
     """The header row's cells (quotes respected), read by Python's csv module."""
     import csv
 
     lines = body.split(b"\n", header_line)
     line = lines[header_line - 1] if len(lines) >= header_line else b""
-    text = line.decode("utf-8", "replace").rstrip("\r")
+    text = line.decode(encoding, "replace").rstrip("\r")
     return next(csv.reader([text], delimiter=separator), [])
 
 

@@ -38,7 +38,7 @@ from localsafety.diagnosis.models import (
     StatisticsDataset,
 )
 from localsafety.diagnosis.taxonomy import LEAF_CODES
-from localsafety.organisations.models import Organisation
+from localsafety.organisations.models import POLICE_KINDS, Organisation
 
 logger = logging.getLogger(__name__)
 
@@ -265,7 +265,7 @@ def incident_file_import(
     """
     if actor is not None:
         require_police_of(actor, organisation)
-    if organisation.kind not in ("psp", "gnr"):
+    if organisation.kind not in POLICE_KINDS:
         raise DomainError(_("Incident records belong to a police force (PSP or GNR)."))
     check_size(path.name, path.stat().st_size)
     source = _source(organisation, source_name, actor)

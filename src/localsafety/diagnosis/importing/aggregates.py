@@ -76,7 +76,7 @@ def add_counts(
     )
     area_ids = set(np.unique(parish_id).tolist()) | set(np.unique(municipality_id).tolist())
     area_codes = dict(Area.objects.filter(pk__in=area_ids - {0}).values_list("pk", "code"))
-    rows: list[tuple[Any, ...]] = []
+    written = 0
     for unit in CountUnit:
         key = unit.value
         grouped = _grouped(frame, key)
@@ -86,19 +86,22 @@ def add_counts(
             codes = h3_hex(grouped[key].to_numpy())
         else:
             codes = [area_codes[pk] for pk in grouped[key].tolist()]
-        rows += zip(
-            [organisation_id] * len(grouped),
-            [key] * len(grouped),
-            codes,
-            grouped["year"].tolist(),
-            grouped["month"].tolist(),
-            grouped["category_id"].tolist(),
-            grouped["count"].tolist(),
-            strict=True,
+        rows: list[tuple[Any, ...]] = list(
+            zip(
+                [organisation_id] * len(grouped),
+                [key] * len(grouped),
+                codes,
+                grouped["year"].tolist(),
+                grouped["month"].tolist(),
+                grouped["category_id"].tolist(),
+                grouped["count"].tolist(),
+                strict=True,
+            )
         )
-    with connection.cursor() as cursor:
-        cursor.executemany(_upsert_sql(), rows)
-    return len(rows)
+        with connection.cursor() as cursor:  # one unit at a time: bounded memory
+            cursor.executemany(_upsert_sql(), rows)
+        written += len(rows)
+    return written
 
 
 @transaction.atomic

@@ -45,7 +45,7 @@ ProgressCallback = Callable[[int, str], None]
 RECORD_ID_CHARS = 64
 LOCAL_TIME_ZONE = "Europe/Lisbon"
 #: Rows inserted per ``executemany`` call (bounded memory for the tuples).
-INSERT_BATCH = 200_000
+INSERT_BATCH = 50_000
 
 
 @dataclass

@@ -146,11 +146,16 @@ class AreaIndex:
             hexagons = shapely.polygons(
                 [[(lng, lat_) for lat_, lng in h3int.cell_to_boundary(int(c))] for c in unique]
             )
-            cell_index, tree_index = self.tree.query(
-                shapely.buffer(hexagons, CELL_MARGIN_DEGREES), predicate="within"
+            widened = shapely.buffer(hexagons, CELL_MARGIN_DEGREES)
+            cell_index, tree_index = self.tree.query(widened, predicate="within")
+            # Only hexagons that touch no other area: where simplified boundaries overlap,
+            # points are tested one by one (the first area wins there, always the same).
+            touching = np.bincount(
+                self.tree.query(widened, predicate="intersects")[0], minlength=len(unique)
             )
+            alone = touching[cell_index] == 1
             cell_area = np.zeros(len(unique), dtype=np.int64)
-            cell_area[cell_index] = self.ids[tree_index]
+            cell_area[cell_index[alone]] = self.ids[tree_index[alone]]
             inside = np.flatnonzero(todo)
             found[inside] = cell_area[inverse]
             todo &= found == 0
@@ -160,7 +165,7 @@ class AreaIndex:
         points = shapely.points(lon[present], lat[present])
         point_index, tree_index = self.tree.query(points, predicate="intersects")
         # A point on a shared border belongs to the first area found (stable).
-        order = np.argsort(point_index, kind="stable")
+        order = np.lexsort((tree_index, point_index))
         point_index, tree_index = point_index[order], tree_index[order]
         if not len(point_index):
             return found
