@@ -15,6 +15,8 @@ urlpatterns = [
         "contracts/<int:contract_id>/diagnosis/analyses/",
         include("localsafety.diagnosis.analysis_urls"),
     ),
+    path("contracts/<int:contract_id>/diagnosis/", include("localsafety.diagnosis.urls")),
+    path("indicators/", include("localsafety.diagnosis.matrix_urls")),
     path("crime-data/", include("localsafety.diagnosis.data_urls")),
     path("api/", include("localsafety.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -9,6 +9,7 @@ from localsafety.api import (
     analyses,
     contracts,
     crime_data,
+    diagnosis,
     me,
     organisations,
     plans,
@@ -171,5 +172,30 @@ urlpatterns = [
         "contracts/<int:contract_id>/plan/published-measures/",
         plans.PublishedMeasureListApi.as_view(),
         name="plan-published-measures",
+    ),
+    path(
+        "contracts/<int:contract_id>/problems/",
+        diagnosis.ProblemListApi.as_view(),
+        name="contract-problems",
+    ),
+    path(
+        "contracts/<int:contract_id>/problems/<int:problem_id>/",
+        diagnosis.ProblemDetailApi.as_view(),
+        name="problem-detail",
+    ),
+    path(
+        "contracts/<int:contract_id>/problems/<int:problem_id>/priority/",
+        diagnosis.ProblemPriorityApi.as_view(),
+        name="problem-priority",
+    ),
+    path(
+        "contracts/<int:contract_id>/crime-aggregates/",
+        diagnosis.CrimeAggregatesApi.as_view(),
+        name="contract-crime-aggregates",
+    ),
+    path(
+        "contracts/<int:contract_id>/diagnosis/",
+        diagnosis.DiagnosisDocumentApi.as_view(),
+        name="contract-diagnosis",
     ),
 ]

@@ -34,6 +34,8 @@ PUBLIC_REFERENCE_MODELS: dict[str, str] = {
     "plans.FundingSource": "the national list of funding sources, the same for everyone",
     "plans.PartnerProgramme": "the national list of partner programmes, the same for everyone",
     "plans.IndicatorTemplate": "the national indicator catalogue, the same for everyone",
+    "diagnosis.IndicatorMatrix": "the national indicator matrix (versions), set by national roles",
+    "diagnosis.Indicator": "an indicator of a national matrix version, the same for every contract",
     "diagnosis.CrimeCategory": "the national crime taxonomy (DGPJ/INE groups), the same for all",
     "diagnosis.StatisticsDataset": "published official statistics (DGPJ/INE): provenance only",
     "diagnosis.StatisticValue": "published official statistics by municipality, region, country",

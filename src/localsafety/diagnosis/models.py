@@ -536,3 +536,155 @@ class AnalysisRun(ContractOwned):
     @property
     def in_progress(self) -> bool:
         return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+# --- the national indicator matrix ---------------------------------------------------------
+#
+# The Interministerial Commission sets the indicators every diagnosis reports (national roles
+# only); each change makes a new version of the whole matrix, so a diagnosis names the version
+# it was built on and an approved one never changes under it. A contract adds its own local
+# indicators. An indicator names its computation by a formula key (``diagnosis.indicators``):
+# figures are computed from the data, never typed in.
+
+
+class IndicatorUnit(models.TextChoices):
+    PER_1000 = "per_1000", _("per 1,000 residents")
+    PER_100000 = "per_100000", _("per 100,000 residents")
+    PERCENT = "percent", _("percentage")
+    PER_KM2 = "per_km2", _("residents per km²")
+    INDEX = "index", _("index")
+    COUNT = "count", _("count")
+
+
+class IndicatorTheme(models.TextChoices):
+    CRIME = "crime", _("Crime and disorder")
+    POPULATION = "population", _("Population")
+    SOCIAL = "social", _("Socio-economic vulnerabilities")
+    PERCEPTION = "perception", _("Feelings of insecurity")
+
+
+class IndicatorMatrix(models.Model):
+    """One version of the national indicator matrix (public reference data)."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    note = models.CharField(_("what changed"), max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("indicator matrix")
+        verbose_name_plural = _("indicator matrices")
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return str(_("Indicator matrix, version %(version)s") % {"version": self.version})
+
+
+class IndicatorFields(models.Model):
+    """What a national and a local indicator share."""
+
+    code = models.SlugField(_("code"), max_length=50)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_pt = models.CharField(_("name (Portuguese)"), max_length=200)
+    definition = models.TextField(_("definition"))
+    unit = models.CharField(_("unit"), max_length=12, choices=IndicatorUnit.choices)
+    theme = models.CharField(_("theme"), max_length=12, choices=IndicatorTheme.choices)
+    source = models.CharField(_("source"), max_length=200)
+    #: The computation (``diagnosis.indicators.FORMULAS``) and its parameter (a crime category).
+    formula = models.CharField(_("formula"), max_length=40)
+    parameter = models.CharField(_("parameter"), max_length=40, blank=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name_pt if (get_language() or "").startswith("pt") else self.name_en
+
+
+class Indicator(IndicatorFields):
+    """A national indicator of one version of the matrix (public reference data)."""
+
+    matrix = models.ForeignKey(
+        IndicatorMatrix,
+        on_delete=models.CASCADE,
+        related_name="indicators",
+        verbose_name=_("indicator matrix"),
+    )
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["matrix", "position", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["matrix", "code"], name="indicator_unique_code"),
+        ]
+
+
+class LocalIndicator(ContractOwned, IndicatorFields):
+    """An indicator a contract adds to the national matrix for its own diagnosis."""
+
+    contract = models.ForeignKey(
+        Contract,
+        on_delete=models.CASCADE,
+        related_name="local_indicators",
+        verbose_name=_("contract"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("local indicator")
+        verbose_name_plural = _("local indicators")
+        ordering = ["contract", "position", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "code"], name="local_indicator_unique_code"
+            ),
+        ]
+
+
+# --- the diagnosis document, frozen on approval ---------------------------------------------
+
+
+class DiagnosisSnapshot(ContractOwned):
+    """The diagnosis as the Coordinating Committee approved it: figures, problems and the
+    matrix version, stored when the diagnosis stage is approved. Later data does not change
+    it; reopening and approving again stores a new one."""
+
+    contract = models.ForeignKey(
+        Contract,
+        on_delete=models.CASCADE,
+        related_name="diagnosis_snapshots",
+        verbose_name=_("contract"),
+    )
+    decision = models.OneToOneField(
+        "contracts.StageDecision",
+        on_delete=models.CASCADE,
+        related_name="diagnosis_snapshot",
+        verbose_name=_("approval"),
+    )
+    approved_at = models.DateTimeField(_("approved"))
+    matrix_version = models.PositiveIntegerField(_("indicator matrix version"), null=True)
+    #: The suppressed crime table (as every non-police member sees it) and its provenance.
+    figures = models.JSONField(_("figures"), default=dict)
+    problems = models.JSONField(_("problems"), default=list)
+
+    class Meta:
+        verbose_name = _("approved diagnosis")
+        verbose_name_plural = _("approved diagnoses")
+        ordering = ["contract", "-approved_at"]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id} {self.approved_at:%Y-%m-%d}"

@@ -77,7 +77,8 @@ def test_every_csv_export_neutralises_formulas(world, client_for):
             # organisation's name in exports that list organisations but not the contract).
             # (An export with no rows for this contract, a header only, has nothing planted.)
             planted = {"'" + FORMULA_TITLE, "'" + FORMULA_ORGANISATION}
-            if len(rows) > 1 and not planted & set(cells):
+            other_contract = f"/contracts/{world.contract_b.pk}/" in path  # not retitled
+            if len(rows) > 1 and not planted & set(cells) and not other_contract:
                 unsafe.append((path, "the planted title is missing: the walk read nothing"))
     assert exports, "no CSV found: the walk would pass for nothing"
     assert "/contracts/export.csv" in exports

@@ -70,6 +70,13 @@ def test_schema_validates_and_lists_every_endpoint():
         "/api/v1/contracts/{contract_id}/plan/measures/{measure_id}/indicators/",
         "/api/v1/contracts/{contract_id}/plan/indicators/{indicator_id}/",
         "/api/v1/contracts/{contract_id}/plan/published-measures/",
+        "/api/v1/crime-data/datasets/",
+        "/api/v1/crime-data/datasets/{dataset_id}/",
+        "/api/v1/contracts/{contract_id}/problems/",
+        "/api/v1/contracts/{contract_id}/problems/{problem_id}/",
+        "/api/v1/contracts/{contract_id}/problems/{problem_id}/priority/",
+        "/api/v1/contracts/{contract_id}/crime-aggregates/",
+        "/api/v1/contracts/{contract_id}/diagnosis/",
     }
     assert set(paths["/api/v1/contracts/{contract_id}/"]) == {"get", "patch"}
     list_schema = paths["/api/v1/contracts/"]["get"]["responses"]["200"]["content"]

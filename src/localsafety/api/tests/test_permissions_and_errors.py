@@ -124,6 +124,7 @@ def test_anonymous_gets_401_from_every_view_that_is_not_open(world):
         "activity_id": 1,
         "dataset_id": 1,
         "run_id": 1,
+        "problem_id": 1,
     }
     client = APIClient()
     checked = 0

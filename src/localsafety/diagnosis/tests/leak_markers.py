@@ -6,28 +6,65 @@ from __future__ import annotations
 
 import datetime as dt
 
+from localsafety.contracts.models import StageDecision, StageKind, StageStatus
+from localsafety.diagnosis import selectors, services
 from localsafety.diagnosis.models import (
     CountUnit,
     CrimeCategory,
+    DiagnosisSnapshot,
     Incident,
     IncidentCount,
     IncidentDataset,
     IncidentSource,
     LocationMethod,
-    Problem,
 )
 from localsafety.testing.leakwalk import RECORD_MARK, Marked, marker
 
 
 @marker
 def diagnosis_marked(world) -> Marked:
-    problem = Problem.objects.create(
+    problem = services.problem_create(
+        actor=world.coordinator_a,
         contract=world.contract_a,
         title=f"{RECORD_MARK} problem",
         description=f"{RECORD_MARK} problem description",
-        created_by=world.coordinator_a,
+        evidence=f"{RECORD_MARK} problem evidence",
     )
-    return Marked(records=[problem], fillers={"problem_id": [str(problem.pk)]})
+    local = services.local_indicator_create(
+        actor=world.coordinator_a,
+        contract=world.contract_a,
+        values={
+            "code": "marked-local",
+            "name_en": f"{RECORD_MARK} local indicator",
+            "name_pt": f"{RECORD_MARK} indicador local",
+            "definition": f"{RECORD_MARK} definition",
+            "unit": "percent",
+            "theme": "social",
+            "source": f"{RECORD_MARK} source",
+            "formula": "population_share_65_plus",
+            "parameter": "",
+        },
+    )
+    national = selectors.matrix_indicators(selectors.current_matrix()).first()
+    # Approving the diagnosis freezes it (with the marked problem) into a snapshot.
+    stage = world.contract_a.stages.get(kind=StageKind.DIAGNOSIS)
+    decision = StageDecision.objects.create(
+        stage=stage,
+        contract=world.contract_a,
+        action="approve",
+        actor=world.mayor_a,
+        status_before=StageStatus.SUBMITTED,
+        status_after=StageStatus.APPROVED,
+        comment=f"{RECORD_MARK} approval",
+    )
+    snapshot = DiagnosisSnapshot.objects.get(decision=decision)
+    return Marked(
+        records=[problem, local, snapshot],
+        fillers={
+            "problem_id": [str(problem.pk)],
+            "indicator_id": [str(national.pk)] if national else ["1"],
+        },
+    )
 
 
 @marker

@@ -1,0 +1,175 @@
+"""Crime aggregates of a contract's territory as each caller may see them.
+
+One release per contract: counts by area (each parish of the territory and its municipality),
+crime group and year, with every total. Police members of every force whose records are
+counted read it whole; everyone else reads it through ``analysis.suppression`` (small counts
+hidden, and enough others that none can be derived). The page, its CSV and the API all call
+:func:`contract_crime_table`, so they show the same figures and hide the same cells.
+
+Counts are read from the aggregate table kept current at import (``IncidentCount``), never from
+incident records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from localsafety.analysis.suppression import Item, cube_items, suppress
+from localsafety.contracts.access import scope_for
+from localsafety.contracts.models import Contract
+from localsafety.diagnosis.models import CategoryLevel, CountUnit, CrimeCategory, IncidentCount
+from localsafety.territory.models import AreaKind
+
+ALL = "all"
+#: Bump when the suppression's rules change, so cached results are recomputed.
+SUPPRESSION_VERSION = 1
+OTHER = "~other"  # the municipality's counts outside the contract's parishes (or unlocated)
+
+
+@dataclass(frozen=True)
+class AggregateRow:
+    area_code: str
+    area_name: str
+    category_code: str
+    category_name: str
+    year: int | None  # None: all years
+    count: int | None  # None: hidden
+
+
+@dataclass(frozen=True)
+class CrimeTable:
+    rows: list[AggregateRow]
+    suppressed: bool
+    threshold: int
+    years: list[int]
+    provenance: str
+
+
+def _groups() -> tuple[dict[int, str], dict[str, str]]:
+    """Each category's group code, and each group's name."""
+    categories = list(CrimeCategory.objects.all())
+    by_id = {c.pk: c for c in categories}
+    group_of: dict[int, str] = {}
+    for category in categories:
+        node = category
+        while node.level != CategoryLevel.GROUP and node.parent_id is not None:
+            node = by_id[node.parent_id]
+        group_of[category.pk] = node.code if node.level == CategoryLevel.GROUP else ALL
+    names = {c.code: str(c) for c in categories if c.level == CategoryLevel.GROUP}
+    return group_of, names
+
+
+def _suppressed(
+    items: list[Item], atoms: dict[Hashable, int], threshold: int
+) -> dict[Hashable, int | None]:
+    """The suppressed values, cached under a digest of everything they depend on.
+
+    Secondary suppression of a large territory takes seconds; its result depends only on the
+    counts, the table's shape and the threshold, so new data makes a new key (nothing stale).
+    """
+    digest = hashlib.sha256(
+        repr(
+            (
+                SUPPRESSION_VERSION,
+                threshold,
+                sorted((repr(it.key), sorted(map(repr, it.atoms))) for it in items),
+                sorted((repr(k), v) for k, v in atoms.items()),
+            )
+        ).encode()
+    ).hexdigest()
+    key = f"diagnosis:suppressed:{digest}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = dict(suppress(items, atoms, threshold=threshold).values)
+        cache.set(key, cached, timeout=7 * 24 * 3600)
+    return cached  # type: ignore[no-any-return]
+
+
+def contract_crime_table(user: Any, contract: Contract) -> CrimeTable:
+    municipality = contract.municipality
+    parishes = {
+        a.code: a.name for a in contract.areas.filter(kind=AreaKind.PARISH).order_by("code")
+    }
+    group_of, group_names = _groups()
+    counts: dict[tuple[str, str, int], int] = defaultdict(int)
+    organisations: set[int] = set()
+    rows = (
+        IncidentCount.objects.filter(unit=CountUnit.PARISH, unit_code__in=list(parishes))
+        .values_list("unit", "unit_code", "year", "category_id", "organisation_id")
+        .annotate(total=Sum("count"))
+    )
+    municipal = (
+        IncidentCount.objects.filter(unit=CountUnit.MUNICIPALITY, unit_code=municipality.code)
+        .values_list("unit", "unit_code", "year", "category_id", "organisation_id")
+        .annotate(total=Sum("count"))
+    )
+    municipal_totals: dict[tuple[str, int], int] = defaultdict(int)
+    for _unit, code, year, category_id, organisation_id, total in rows:
+        counts[(code, group_of[category_id], year)] += total
+        organisations.add(organisation_id)
+    for _unit, _code, year, category_id, organisation_id, total in municipal:
+        municipal_totals[(group_of[category_id], year)] += total
+        organisations.add(organisation_id)
+    years = sorted({key[2] for key in counts} | {key[1] for key in municipal_totals})
+    groups = sorted(set(group_names) | {key[1] for key in counts})
+    for (group, year), total in municipal_totals.items():
+        inside = sum(counts.get((p, group, year), 0) for p in parishes)
+        counts[(OTHER, group, year)] = max(total - inside, 0)
+    area_dim: dict[Hashable, list[str]] = {p: [p] for p in parishes}
+    area_dim[municipality.code] = [*parishes, OTHER]
+    group_dim: dict[Hashable, list[str]] = {g: [g] for g in groups}
+    group_dim[ALL] = list(groups)
+    year_dim: dict[Hashable, list[int]] = {y: [y] for y in years}
+    year_dim[ALL] = list(years)
+    items = cube_items([area_dim, group_dim, year_dim])
+    atoms: dict[Hashable, int] = {
+        (a, g, y): counts.get((a, g, y), 0)
+        for a in [*parishes, OTHER]
+        for g in groups
+        for y in years
+    }
+    threshold = settings.LOCALSAFETY_SMALL_COUNT_THRESHOLD
+    police = scope_for(user).police_organisation_ids
+    whole = bool(organisations) and organisations <= police
+    values: dict[Hashable, int | None]
+    if whole:
+        values = {it.key: sum(atoms[a] for a in it.atoms) for it in items}
+    else:
+        values = _suppressed(items, atoms, threshold)
+    names = {**parishes, municipality.code: municipality.name}
+    group_labels = {**group_names, ALL: _("All crimes")}
+    out = []
+    for item in items:
+        key: tuple[Any, ...] = item.key  # type: ignore[assignment]
+        area, group, year = key
+        out.append(
+            AggregateRow(
+                area_code=str(area),
+                area_name=names[str(area)],
+                category_code=str(group),
+                category_name=group_labels.get(str(group), str(group)),
+                year=None if year == ALL else int(year),
+                count=values[item.key],
+            )
+        )
+    return CrimeTable(
+        rows=out,
+        suppressed=not whole,
+        threshold=threshold,
+        years=years,
+        provenance=_(
+            "Source: incident records imported by the police forces, counted by parish, "
+            "municipality, crime group and year at import. Method: counts below %(threshold)s "
+            "hidden, and other cells hidden so that no hidden count can be derived from totals."
+        )
+        % {"threshold": threshold},
+    )

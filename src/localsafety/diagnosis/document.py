@@ -1,0 +1,87 @@
+"""The diagnosis document: what the page, its PDF and the approved snapshot show.
+
+:func:`live_document` computes it from the data now (crime figures suppressed as for any
+non-police member, so the shared document never carries incident-level counts); when the
+diagnosis stage is approved, :func:`freeze_on_approval` (a receiver of the stage decision)
+stores it, and :func:`document_for` returns the frozen one while the stage stays approved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from localsafety.contracts.models import Contract, StageDecision, StageKind, StageStatus
+from localsafety.diagnosis.aggregates import contract_crime_table
+from localsafety.diagnosis.comparison import crime_rate_comparison
+from localsafety.diagnosis.models import DiagnosisSnapshot, Problem
+from localsafety.diagnosis.selectors import current_matrix
+
+
+def live_document(contract: Contract) -> dict[str, Any]:
+    table = contract_crime_table(AnonymousUser(), contract)
+    rates, rates_provenance = crime_rate_comparison(contract.municipality)
+    matrix = current_matrix()
+    problems = Problem.objects.filter(contract=contract).select_related("axis")
+    return {
+        "frozen": False,
+        "approved_at": None,
+        "matrix_version": matrix.version if matrix else None,
+        "figures": {
+            "rows": [asdict(row) for row in table.rows],
+            "years": table.years,
+            "threshold": table.threshold,
+            "provenance": str(table.provenance),
+            "rates": [asdict(row) for row in rates],
+            "rates_provenance": str(rates_provenance),
+        },
+        "problems": [
+            {
+                "title": p.title,
+                "description": p.description,
+                "axis": str(p.axis) if p.axis else "",
+                "evidence": p.evidence,
+                "priority": p.priority,
+            }
+            for p in problems
+        ],
+    }
+
+
+def document_for(contract: Contract) -> dict[str, Any]:
+    """The frozen document while the diagnosis stays approved, else the live one."""
+    stage = contract.stages.filter(kind=StageKind.DIAGNOSIS).first()
+    if stage is not None and stage.status in (StageStatus.APPROVED, StageStatus.ENDORSED):
+        snapshot = (
+            DiagnosisSnapshot.objects.filter(contract=contract).order_by("-approved_at").first()
+        )
+        if snapshot is not None:
+            return {
+                "frozen": True,
+                "approved_at": snapshot.approved_at,
+                "matrix_version": snapshot.matrix_version,
+                "figures": snapshot.figures,
+                "problems": snapshot.problems,
+            }
+    return live_document(contract)
+
+
+@receiver(post_save, sender=StageDecision, dispatch_uid="diagnosis_freeze_on_approval")
+def freeze_on_approval(sender: Any, instance: StageDecision, created: bool, **kwargs: Any) -> None:
+    if not created or instance.status_after != StageStatus.APPROVED:
+        return
+    if instance.stage.kind != StageKind.DIAGNOSIS:
+        return
+    document = live_document(instance.stage.contract)
+    DiagnosisSnapshot.objects.create(
+        contract_id=instance.contract_id,
+        decision=instance,
+        approved_at=instance.decided_at,
+        matrix_version=document["matrix_version"],
+        figures=document["figures"],
+        problems=document["problems"],
+    )

@@ -1,0 +1,40 @@
+"""Reads of the diagnosis, through the contract-owned querysets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from localsafety.contracts.models import Axis, Contract
+from localsafety.contracts.ownership import Need
+from localsafety.diagnosis.models import Indicator, IndicatorMatrix, LocalIndicator, Problem
+
+
+def problem_list(user: Any, contract: Contract) -> QuerySet[Problem]:
+    """The contract's problems, most urgent first (unprioritised last)."""
+    return (
+        Problem.objects.visible_to(user, Need.RECORD)
+        .of_contract(contract)
+        .select_related("axis", "created_by")
+    )
+
+
+def axes_of(contract: Contract) -> QuerySet[Axis]:
+    """The axes a problem of ``contract`` may name: the contract's national axes and its own."""
+    return Axis.objects.filter(contracts=contract) | Axis.objects.filter(contract=contract)
+
+
+def current_matrix() -> IndicatorMatrix | None:
+    """The newest version of the national indicator matrix (public reference data)."""
+    return IndicatorMatrix.objects.order_by("-version").first()
+
+
+def matrix_indicators(matrix: IndicatorMatrix | None) -> QuerySet[Indicator]:
+    if matrix is None:
+        return Indicator.objects.none()
+    return matrix.indicators.all()
+
+
+def local_indicator_list(user: Any, contract: Contract) -> QuerySet[LocalIndicator]:
+    return LocalIndicator.objects.visible_to(user, Need.RECORD).of_contract(contract)
