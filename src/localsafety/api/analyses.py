@@ -65,7 +65,7 @@ class AnalysisRunListApi(ContractApiView):
         categories = serializers.ListField(
             child=serializers.CharField(max_length=40), required=False, max_length=60
         )
-        resolution = serializers.ChoiceField(choices=[7, 8, 9])
+        resolution = serializers.IntegerField(min_value=7, max_value=9)
         as_police = serializers.BooleanField(required=False, default=False)
 
     @extend_schema(responses=RunSerializer(many=True))

@@ -65,6 +65,11 @@ class UserScope:
         organisation's items (meetings, documents): ``can_contribute``."""
         return contract_id in self.lead_contract_ids
 
+    def in_operational_core(self, contract_id: int) -> bool:
+        """The Operational Core's organisations and the lead organisation: they record the
+        diagnosis's inputs (problems found, local indicators), not the deliverable itself."""
+        return contract_id in self.core_contract_ids or contract_id in self.lead_contract_ids
+
     def can_decide_stage(self, contract_id: int) -> bool:
         return contract_id in self.committee_contract_ids
 

@@ -105,7 +105,7 @@ def contract_indicators(request: HttpRequest, contract: Contract) -> HttpRespons
             "matrix": current,
             "indicators": selectors.matrix_indicators(current),
             "local_indicators": selectors.local_indicator_list(request.user, contract),
-            "can_record": scope_for(request.user).can_submit_stage(contract.pk),
+            "can_record": scope_for(request.user).in_operational_core(contract.pk),
         }
     )
     return render(request, "diagnosis/contract_indicators.html", context)
@@ -116,7 +116,7 @@ def contract_indicators(request: HttpRequest, contract: Contract) -> HttpRespons
 @contract_view("record")
 def local_indicator_create(request: AuthenticatedHttpRequest, contract: Contract) -> HttpResponse:
     require(
-        scope_for(request.user).can_submit_stage(contract.pk),
+        scope_for(request.user).in_operational_core(contract.pk),
         _("Only the contract's Operational Core records problems."),
     )
     return form_page(

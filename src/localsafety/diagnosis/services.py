@@ -27,7 +27,7 @@ MAX_PRIORITY = 99
 
 
 def _require_core(actor: User, contract: Contract) -> None:
-    if not scope_for(actor).can_submit_stage(contract.pk):
+    if not scope_for(actor).in_operational_core(contract.pk):
         raise PermissionDenied(_("Only the contract's Operational Core records problems."))
 
 

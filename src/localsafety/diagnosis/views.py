@@ -41,7 +41,7 @@ def problems(request: HttpRequest, contract: Contract) -> HttpResponse:
     context.update(
         {
             "problems": selectors.problem_list(request.user, contract),
-            "can_record": scope.can_submit_stage(contract.pk),
+            "can_record": scope.in_operational_core(contract.pk),
             "can_prioritise": scope.can_decide_stage(contract.pk),
         }
     )
@@ -53,7 +53,7 @@ def problems(request: HttpRequest, contract: Contract) -> HttpResponse:
 @contract_view("record")
 def problem_create(request: AuthenticatedHttpRequest, contract: Contract) -> HttpResponse:
     require(
-        scope_for(request.user).can_submit_stage(contract.pk),
+        scope_for(request.user).in_operational_core(contract.pk),
         _("Only the contract's Operational Core records problems."),
     )
     return form_page(
@@ -83,7 +83,7 @@ def problem_edit(
 ) -> HttpResponse:
     problem = get_object_for_user(selectors.problem_list(request.user, contract), pk=problem_id)
     require(
-        scope_for(request.user).can_submit_stage(contract.pk),
+        scope_for(request.user).in_operational_core(contract.pk),
         _("Only the contract's Operational Core records problems."),
     )
     form = ProblemEditForm(

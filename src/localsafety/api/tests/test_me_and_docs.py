@@ -77,6 +77,8 @@ def test_schema_validates_and_lists_every_endpoint():
         "/api/v1/contracts/{contract_id}/problems/{problem_id}/priority/",
         "/api/v1/contracts/{contract_id}/crime-aggregates/",
         "/api/v1/contracts/{contract_id}/diagnosis/",
+        "/api/v1/contracts/{contract_id}/analyses/",
+        "/api/v1/contracts/{contract_id}/analyses/{run_id}/",
     }
     assert set(paths["/api/v1/contracts/{contract_id}/"]) == {"get", "patch"}
     list_schema = paths["/api/v1/contracts/"]["get"]["responses"]["200"]["content"]

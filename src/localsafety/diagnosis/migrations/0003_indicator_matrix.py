@@ -8,54 +8,55 @@ from django.db import migrations, models
 
 # The first national matrix: the indicators the registered-crime series (DGPJ, by municipality,
 # year and category) and the Census 2021 population table can compute. Frozen here as written.
-SOURCE_CRIME = "DGPJ / INE, crimes registered by the police; INE, Census 2021 population"
-SOURCE_CENSUS = "INE, Census 2021 (resident population); DGT, CAOP (area)"
+SOURCE_CRIME = "DGPJ / INE, crimes registados pelas polícias; INE, Censos 2021 (população)"
+SOURCE_CENSUS = "INE, Censos 2021 (população residente); DGT, CAOP (área)"
 NATIONAL_MATRIX = [
     # code, name_en, name_pt, definition, unit, theme, source, formula, parameter
+# Definitions, sources and the note are the Interministerial Commission's text: Portuguese.
     ("crime-rate", "Crime rate", "Taxa de criminalidade",
-     "Crimes registered by the police per 1,000 residents (INE indicator 0008074).",
+     "Crimes registados pelas polícias por 1000 residentes (indicador INE 0008074).",
      "per_1000", "crime", SOURCE_CRIME, "crime_rate", "total"),
     ("crime-change", "Change in registered crime", "Variação da criminalidade registada",
-     "Change in the number of registered crimes over the previous year, in per cent.",
+     "Variação do número de crimes registados face ao ano anterior, em percentagem.",
      "percent", "crime", SOURCE_CRIME, "crime_change", "total"),
     ("persons-rate", "Crimes against persons", "Crimes contra as pessoas",
-     "Registered crimes against persons per 1,000 residents.",
+     "Crimes contra as pessoas registados por 1000 residentes.",
      "per_1000", "crime", SOURCE_CRIME, "crime_rate", "contraPessoas"),
     ("property-rate", "Crimes against property", "Crimes contra o património",
-     "Registered crimes against property per 1,000 residents.",
+     "Crimes contra o património registados por 1000 residentes.",
      "per_1000", "crime", SOURCE_CRIME, "crime_rate", "contraPatrimonio"),
     ("property-share", "Share of crimes against property", "Peso dos crimes contra o património",
-     "Crimes against property as a share of all registered crime.",
+     "Peso dos crimes contra o património no total da criminalidade registada.",
      "percent", "crime", SOURCE_CRIME, "crime_share", "contraPatrimonio"),
     ("domestic-violence-rate", "Domestic violence", "Violência doméstica",
-     "Registered domestic violence against a spouse or partner per 1,000 residents.",
+     "Violência doméstica contra cônjuge ou análogos registada por 1000 residentes.",
      "per_1000", "crime", SOURCE_CRIME, "crime_rate", "violenciaDomestica"),
     ("assault-rate", "Assault", "Ofensa à integridade física",
-     "Registered offences against physical integrity per 1,000 residents.",
+     "Ofensas à integridade física registadas por 1000 residentes.",
      "per_1000", "crime", SOURCE_CRIME, "crime_rate", "integridadeFisica"),
     ("street-robbery-rate", "Robbery in the street", "Roubo na via pública",
-     "Registered robberies in the street per 1,000 residents.",
+     "Roubos na via pública registados por 1000 residentes.",
      "per_1000", "crime", SOURCE_CRIME, "crime_rate", "rouboViaPublica"),
     ("vehicle-theft-rate", "Theft of motor vehicles", "Furto de veículo motorizado",
-     "Registered thefts of motor vehicles per 1,000 residents.",
+     "Furtos de veículo motorizado registados por 1000 residentes.",
      "per_1000", "crime", SOURCE_CRIME, "crime_rate", "furtoVeiculo"),
     ("drink-driving-rate", "Driving under the influence", "Condução com taxa de álcool",
-     "Registered cases of driving with a blood alcohol level of 1.2 g/l or more per 1,000 residents.",
+     "Casos registados de condução com taxa de álcool no sangue igual ou superior a 1,2 g/l por 1000 residentes.",
      "per_1000", "crime", SOURCE_CRIME, "crime_rate", "conducaoAlcool"),
     ("homicide-rate", "Homicide", "Homicídio",
-     "Registered homicides per 100,000 residents.",
+     "Homicídios registados por 100 000 residentes.",
      "per_100000", "crime", SOURCE_CRIME, "crime_rate_100000", "homicidio"),
     ("population-65-plus", "Residents aged 65 or more", "Residentes com 65 ou mais anos",
-     "Share of the resident population aged 65 or more.",
+     "Proporção da população residente com 65 ou mais anos.",
      "percent", "population", SOURCE_CENSUS, "population_share_65_plus", ""),
     ("population-under-15", "Residents under 15", "Residentes com menos de 15 anos",
-     "Share of the resident population under 15.",
+     "Proporção da população residente com menos de 15 anos.",
      "percent", "population", SOURCE_CENSUS, "population_share_under_15", ""),
     ("ageing-index", "Ageing index", "Índice de envelhecimento",
-     "Residents aged 65 or more per 100 residents under 15.",
+     "Residentes com 65 ou mais anos por cada 100 residentes com menos de 15 anos.",
      "index", "population", SOURCE_CENSUS, "ageing_index", ""),
     ("population-density", "Population density", "Densidade populacional",
-     "Residents per km² (area of the simplified CAOP boundary).",
+     "Residentes por km² (área do limite simplificado da CAOP).",
      "per_km2", "population", SOURCE_CENSUS, "population_density", ""),
 ]
 
@@ -66,7 +67,7 @@ def seed_national_matrix(apps, schema_editor):
     if IndicatorMatrix.objects.exists():
         return
     matrix = IndicatorMatrix.objects.create(
-        version=1, note="First national matrix: registered crime and Census 2021 population."
+        version=1, note="Primeira matriz nacional: criminalidade registada e população dos Censos 2021."
     )
     Indicator.objects.bulk_create(
         Indicator(

@@ -15,8 +15,9 @@ from localsafety.diagnosis.tests.test_crime_aggregates import crime  # noqa: F40
 
 def _decide(actor, contract, action):
     stage = contract.stages.get(kind="diagnosis")
+    summary = "Threats concentrate in Lumiar." if action == "submit" else None
     contract_services.stage_decide(
-        actor=actor, stage=stage, action=action, expected_version=stage.version
+        actor=actor, stage=stage, action=action, expected_version=stage.version, summary=summary
     )
 
 
@@ -27,7 +28,7 @@ def test_approval_freezes_the_document_and_later_data_does_not_change_it(
     world = crime
     contract = world.contract_a
     services.problem_create(actor=world.partner_a, contract=contract, title="Threats in Lumiar")
-    _decide(world.partner_a, contract, "submit")
+    _decide(world.coordinator_a, contract, "submit")  # the lead organisation submits
     _decide(world.mayor_a, contract, "approve")
     snapshot = DiagnosisSnapshot.objects.get(contract=contract)
     assert [p["title"] for p in snapshot.problems] == ["Threats in Lumiar"]
