@@ -515,8 +515,24 @@ def bench_pages(
             sessions.append(("national", national))
         else:
             notes.append(f"{label}: signed-in pages not measured ({why}).")
+        # Issue 10's pages (plan, timetable, execution, national execution view), signed in:
+        # the largest approved plan the generator made.
+        plan_pages: list[tuple[str, Any]] = []
+        if probe.get("plan_contract_id") is not None:
+            plan_contract, plan_version = probe["plan_contract_id"], probe["plan_version_id"]
+            plan_pages = [
+                ("plan", f"/contracts/{plan_contract}/plan/"),
+                ("gantt", f"/contracts/{plan_contract}/plan/versions/{plan_version}/timetable/"),
+                ("execution", f"/contracts/{plan_contract}/execution/"),
+                ("nat-exec", "/activities/national/"),
+            ]
+            print(
+                f"[{label}] plan pages: contract {plan_contract}, "
+                f"{probe['plan_measures']} measures in its approved version",
+                flush=True,
+            )
         for who, browser in sessions:
-            for page, path in pages:
+            for page, path in pages + (plan_pages if who == "national" else []):
                 result = measure(browser, path, count)
                 result.update({"page": page, "user": who})
                 record["pages"].append(result)
@@ -820,9 +836,22 @@ def probe() -> None:
         Contract.objects.filter(is_published=True, data_origin="synthetic").order_by("pk").first()
     )
     device = TOTPDevice.objects.filter(user__username=BENCH_USERNAME, confirmed=True).first()
+    from django.db.models import Count
+
+    from localsafety.plans.models import PlanVersion
+
+    largest = (
+        PlanVersion.objects.filter(status__in=["approved", "endorsed"])
+        .annotate(measure_count=Count("measures"))
+        .order_by("-measure_count", "pk")
+        .first()
+    )
     print(
         json.dumps(
             {
+                "plan_contract_id": largest.contract_id if largest else None,
+                "plan_version_id": largest.pk if largest else None,
+                "plan_measures": getattr(largest, "measure_count", 0),
                 "contract_id": contract.pk if contract else None,
                 "username": BENCH_USERNAME,
                 "totp_key": device.key if device else "",
