@@ -240,6 +240,53 @@ def load_demo() -> DemoResult:
     return result
 
 
+#: Synthetic problems of the Lisbon demo diagnosis: (title, description, national axis code,
+#: evidence). The evidence names the real published series the document shows beside them.
+LISBON_PROBLEMS = [
+    (
+        "Furtos e roubos na via pública junto às estações e interfaces",
+        "Concentração de furtos por carteirista e roubos por esticão nas horas de ponta.",
+        "ii",
+        "Crimes contra o património por 1000 residentes (DGPJ/INE, 2021–2025), acima da "
+        "região e do país.",
+    ),
+    (
+        "Violência doméstica com vítimas idosas que vivem sós",
+        "Casos registados e sinalizações das juntas de freguesia sem resposta articulada.",
+        "i",
+        "Violência doméstica contra cônjuge ou análogos por 1000 residentes (DGPJ/INE).",
+    ),
+    (
+        "Sentimento de insegurança noturno nos bairros com pouca iluminação",
+        "Moradores evitam percursos a pé depois do anoitecer; iluminação e espaços degradados.",
+        "iii",
+        "Queixas dos moradores nas reuniões da Comissão Coordenadora.",
+    ),
+]
+
+
+def _demo_lisbon_problems(contract: Contract, coordinator: User, chair: User) -> None:
+    from localsafety.contracts.models import Axis
+    from localsafety.diagnosis import services as diagnosis_services
+
+    axes = {axis.code: axis for axis in Axis.objects.national()}
+    for priority, (title, description, axis_code, evidence) in enumerate(LISBON_PROBLEMS, 1):
+        problem = diagnosis_services.problem_create(
+            actor=coordinator,
+            contract=contract,
+            title=title,
+            description=description,
+            axis=axes.get(axis_code),
+            evidence=evidence,
+        )
+        problem = diagnosis_services.problem_prioritise(
+            actor=chair, problem=problem, expected_version=problem.version, priority=priority
+        )
+    contract.problems.update(
+        data_origin="synthetic", source_note="Demonstração: problemas fictícios (sintéticos)."
+    )
+
+
 def _demo_crime_data(facts: list[ContractFact], result: DemoResult) -> None:
     """The real registered-crime series (statistics import) and synthetic incidents that add
     up to it for every demo municipality, owned by its police force (``devdata.crime``)."""
@@ -412,7 +459,9 @@ def _demo_progress() -> None:
             continue
         bucket = int(code) % 4
         if code == "1106":
-            # Lisbon's diagnosis is written and waits for the mayor (the committee's chair).
+            # Lisbon's diagnosis is written, with its problems prioritised by the committee's
+            # chair, and waits for the mayor's decision.
+            _demo_lisbon_problems(contract, coordinator, mayor)
             _decide(contract, StageKind.DIAGNOSIS, DecisionAction.SUBMIT, coordinator)
             continue
         if bucket == 0:

@@ -22,6 +22,10 @@ def test_the_lisbon_diagnosis_waits_for_the_mayor_with_its_deliverable_written(t
     diagnosis = lisboa.stages.get(kind="diagnosis")
     assert diagnosis.status == StageStatus.SUBMITTED
     assert diagnosis.summary.strip()  # written, never submitted empty
+    # Complete, with its problems prioritised by the committee and marked synthetic.
+    problems = list(lisboa.problems.order_by("priority"))
+    assert [p.priority for p in problems] == [1, 2, 3]
+    assert all(p.axis_id and p.evidence and p.data_origin == "synthetic" for p in problems)
     submitted = diagnosis.decisions.get(action="submit")
     assert submitted.actor.username == "coord_1106"  # the lead organisation, not a partner
 
