@@ -82,13 +82,13 @@ def indicator_add(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def indicator_change(request: AuthenticatedHttpRequest, indicator_id: int) -> HttpResponse:
+def indicator_change(request: AuthenticatedHttpRequest, matrix_indicator_id: int) -> HttpResponse:
     current = selectors.current_matrix()
     # Only national users reach an indicator to change: 404 for everyone else, as for any id.
     changeable = selectors.matrix_indicators(current)
     if not scope_for(request.user).is_national:
         changeable = changeable.none()
-    indicator = get_object_for_user(changeable, pk=indicator_id)
+    indicator = get_object_for_user(changeable, pk=matrix_indicator_id)
     initial: dict[str, object] = {
         name: getattr(indicator, name) for name in services.INDICATOR_FIELDS
     }

@@ -62,7 +62,7 @@ def diagnosis_marked(world) -> Marked:
         records=[problem, local, snapshot],
         fillers={
             "problem_id": [str(problem.pk)],
-            "indicator_id": [str(national.pk)] if national else ["1"],
+            "matrix_indicator_id": [str(national.pk)] if national else ["1"],
         },
     )
 
