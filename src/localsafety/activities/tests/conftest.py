@@ -8,7 +8,3 @@ def _english(request: pytest.FixtureRequest) -> None:
     """These tests read the pages' English text (the browser test reads Portuguese)."""
     if request.node.get_closest_marker("browser") is None:
         request.getfixturevalue("english_pages")
-
-
-# Real Chromium for the phone-sized quick-entry test (the portal's browser fixtures).
-from localsafety.portal.tests.conftest import browser, page  # noqa: E402, F401
