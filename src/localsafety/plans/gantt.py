@@ -69,7 +69,7 @@ def render_gantt(
     width = LABEL_WIDTH + CHART_WIDTH + PADDING
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="gantt" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-labelledby="gantt-title" '
+        f'width="{width}" height="{height}" role="group" aria-labelledby="gantt-title" '
         'font-family="sans-serif" font-size="12">',
         f'<title id="gantt-title">{escape(title or _("Timetable of the measures"))}</title>',
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',

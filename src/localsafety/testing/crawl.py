@@ -72,7 +72,11 @@ def crawl(client: Client, world: Any, marked: Marked) -> dict[str, str]:
     for path in dict.fromkeys(candidate_paths(world, marked)):
         response = client.get(path)
         if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
-            pages[path] = response.content.decode()
+            html = response.content.decode()
+            # A fragment (a chooser's search answer) is part of the page that shows it and is
+            # checked there; only whole documents are pages.
+            if "<html" in html[:1000].lower():
+                pages[path] = html
     return pages
 
 

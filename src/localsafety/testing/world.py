@@ -33,6 +33,7 @@ from localsafety.contracts.models import (
 from localsafety.contracts.reference import ensure_national_reference
 from localsafety.diagnosis.taxonomy import ensure_taxonomy
 from localsafety.organisations.models import Membership, Organisation, OrganisationKind, User
+from localsafety.plans.reference import ensure_plan_reference
 from localsafety.territory.models import Area, AreaKind, AreaPopulation
 
 SQUARE_A = (
@@ -104,6 +105,7 @@ def build_world() -> World:
     reference = ensure_national_reference()  # the migration wrote it, unless a test flushed
     axes, commission = reference.axes, reference.commission
     ensure_taxonomy()  # likewise the national crime taxonomy (migration 0002_crime_data)
+    ensure_plan_reference()  # and the plans' national lists (plans migration 0002)
     portugal = Area.objects.create(kind=AreaKind.COUNTRY, code="PT", name="Portugal")
     region = Area.objects.create(
         kind=AreaKind.NUTS2, code="PT17", name="Área Metropolitana de Lisboa", parent=portugal
