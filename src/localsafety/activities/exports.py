@@ -212,7 +212,7 @@ def execution_pdf(report: Any, totals: Any, charts: dict[str, str]) -> bytes:
         )
         parts.append(
             f'\n#text(size: 8pt, "{typst_text(_("Isolated actions (no measure)"))}: '
-            f"{_number(report.isolated.held)}. "
+            f"{_number(report.isolated.held)} · {_money(report.isolated.spent)}. "
             f"{typst_text(_('Computed from the activities recorded on'))} "
             f'{typst_text(date_format(timezone.localdate(), "SHORT_DATE_FORMAT"))}.")\n'
         )

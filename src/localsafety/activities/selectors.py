@@ -210,13 +210,18 @@ def execution(user: Any, contract: Contract, *, today: dt.date | None = None) ->
         .values("activity__measure__lineage", "funding_source_id")
         .annotate(amount=Sum("amount"))
     )
+    # Spent by source is the plan's money: what the measures in force spent, so the column adds
+    # up to the total spent beside the budget. An isolated action's cost is no part of it (it
+    # is reported with the isolated actions), nor is a measure's that the version dropped.
+    in_force = {measure.lineage for measure in measures}
     spent_by_source: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for row in costs:
         lineage = row["activity__measure__lineage"]
+        if lineage not in in_force:
+            continue
         source = row["funding_source_id"]
         spent_by_source[source] += row["amount"]
-        if lineage is not None:
-            by_lineage[lineage].spent_by_source[source] = row["amount"]
+        by_lineage[lineage].spent_by_source[source] = row["amount"]
     budget_by_measure: dict[int, dict[int, Decimal]] = defaultdict(dict)
     milestones: dict[int, int] = {}
     targets: dict[int, Decimal] = {}

@@ -56,6 +56,7 @@ from localsafety.plans.models import (
     PlanVersion,
     TargetGroup,
 )
+from localsafety.plans.points import MAX_POINTS
 from localsafety.territory.models import Area
 
 
@@ -341,8 +342,8 @@ class MeasureInputSerializer(serializers.Serializer[Any]):
     points = serializers.ListField(
         child=serializers.DictField(),
         required=False,
-        max_length=100,
-        help_text='Points of the measure: [{"label": "...", "lat": 38.7, "lon": -9.1}].',
+        max_length=MAX_POINTS,
+        help_text='Points, in Portugal: [{"label": "...", "lat": 38.7, "lon": -9.1}]',
     )
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()

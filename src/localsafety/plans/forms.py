@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +28,7 @@ from localsafety.plans.models import (
     PlanVersion,
     TargetGroup,
 )
+from localsafety.plans.points import MAX_POINTS, format_point_lines, parse_point_lines
 from localsafety.plans.services import contract_organisation_ids
 from localsafety.territory.models import Area
 
@@ -72,6 +75,46 @@ class ObjectiveEditForm(ObjectiveForm):
     version = VersionField()
 
 
+class PointsWidget(forms.Textarea):
+    """The points as ``label; lat; lon`` lines (what works without scripts), with a map above
+    them where a script adds, moves and removes points by rewriting those lines."""
+
+    template_name = "plans/widgets/points.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs={"rows": 4, "spellcheck": "false", **(attrs or {})})
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["tile_url"] = settings.LOCALSAFETY_TILE_URL
+        context["tile_attribution"] = settings.LOCALSAFETY_TILE_ATTRIBUTION
+        return context
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, list):
+            return format_point_lines(value)
+        return super().format_value(value)
+
+
+class PointsField(forms.CharField):
+    """Typed lines in, ``[{"label", "lat", "lon"}]`` out; every bad line named."""
+
+    widget = PointsWidget
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("strip", False)
+        kwargs.setdefault("max_length", 10_000)
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> list[dict[str, Any]]:
+        text = super().clean(value) or ""
+        points, problems = parse_point_lines(text)
+        if problems:
+            raise ValidationError(problems)
+        return points
+
+
 def contract_organisations(contract: Contract) -> Any:
     return Organisation.objects.filter(pk__in=contract_organisation_ids(contract)).order_by("name")
 
@@ -100,6 +143,7 @@ class MeasureForm(forms.Form):
         required=False,
     )
     place_note = forms.CharField(label=_("Place (description)"), max_length=250, required=False)
+    points = PointsField(label=_("Points on the map"))
     starts_on = forms.DateField(label=_("Start"), widget=DateInput())
     ends_on = forms.DateField(label=_("End"), widget=DateInput())
     responsible_organisation = forms.ModelChoiceField(
@@ -137,6 +181,11 @@ class MeasureForm(forms.Form):
             .order_by("name"),
         )
         self._set_queryset("responsible_organisation", contract_organisations(contract))
+        # Set here, per request: a lazy string formatted at import would stay in one language.
+        self.fields["points"].help_text = _(
+            "One point a line: a label, the latitude and the longitude separated by "
+            "semicolons, for example “School; 38,7569; -9,1596”. At most %(count)s points."
+        ) % {"count": MAX_POINTS}
         self.sources = list(FundingSource.objects.filter(is_active=True))
         for source in self.sources:
             self.fields[f"budget_{source.code}"] = forms.CharField(
@@ -167,6 +216,7 @@ class MeasureForm(forms.Form):
             "axis",
             "kind",
             "place_note",
+            "points",
             "starts_on",
             "ends_on",
             "responsible_organisation",
@@ -203,6 +253,7 @@ class MeasureForm(forms.Form):
                 "material",
             )
         }
+        initial["points"] = format_point_lines(measure.points)
         initial["target_groups"] = list(measure.target_groups.all())
         initial["areas"] = list(measure.areas.all())
         for line in measure.budget_lines.all():

@@ -30,6 +30,7 @@ from localsafety.plans.models import (
     PlanVersion,
 )
 from localsafety.plans.money import parse_amount
+from localsafety.plans.points import points_problems
 from localsafety.plans.services.common import (
     can_judge,
     check_version,
@@ -173,18 +174,10 @@ def _check_measure_values(contract_id: int, values: Mapping[str, Any]) -> None:
 
 
 def _check_points(points: Any) -> None:
-    message = _("Each point needs a label, a latitude and a longitude.")
-    if not isinstance(points, list) or len(points) > 100:
-        raise DomainError(message, field="points")
-    for point in points:
-        if not isinstance(point, dict) or set(point) - {"label", "lat", "lon"}:
-            raise DomainError(message, field="points")
-        try:
-            lat, lon = float(point["lat"]), float(point["lon"])
-        except (KeyError, TypeError, ValueError):
-            raise DomainError(message, field="points") from None
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise DomainError(message, field="points")
+    """Labelled points in Portugal, at most ``MAX_POINTS`` (plans.points says why not)."""
+    problems = points_problems(points)
+    if problems:
+        raise DomainError(" ".join(problems), field="points")
 
 
 def _check_areas(contract_id: int, areas: Iterable[Area]) -> list[Area]:
