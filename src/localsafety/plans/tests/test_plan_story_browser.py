@@ -307,6 +307,10 @@ def test_two_problems_to_an_approved_plan_to_activities_and_their_sums(page, liv
 
     # --- 3. a partner logs activities from a phone --------------------------------------
     _log_in(page, live_server, "partner_a", PHONE)
+    # The partner reads the measure it works on, its points on a map that fits the phone.
+    page.goto(f"{base}{reverse('plans:measure', args=[contract.pk, m1.pk])}")
+    page.wait_for_selector("#measure-map path.leaflet-interactive")
+    assert "Largo do bairro" in _main(page) and _fits_the_phone(page)
     create_url = f"{base}{reverse('activities:create', args=[contract.pk])}"
     activities = [
         {
