@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -32,6 +33,7 @@ from django.utils import translation
 
 from localsafety.contracts.models import StageKind, StageStatus
 from localsafety.diagnosis.models import Incident, IncidentDataset, Problem
+from localsafety.testing.pdftext import pdf_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -320,14 +322,17 @@ def test_police_and_coordinator_walk_import_analysis_diagnosis_approval_and_pdf(
         assert _frozen_figures(coordinator) == before
         assert all(title in _main(coordinator) for title, _evidence in PROBLEMS)
 
-        # --- 5. the PDF ---------------------------------------------------------------------
-        pdf = coordinator.request.get(
-            f"{url}{reverse('diagnosis:document_pdf', args=[contract.pk])}"
-        )
-        assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
-        content = pdf.body()
-        assert content.startswith(b"%PDF") and len(content) > 5000
-        assert b"%%EOF" in content[-64:]
+        # --- 5. the PDF, downloaded from the document's link --------------------------------
+        pdf_path = reverse("diagnosis:document_pdf", args=[contract.pk])
+        with coordinator.expect_download() as download:
+            coordinator.locator(f"main a[href='{pdf_path}']").first.click()
+        content = Path(download.value.path()).read_bytes()
+        assert content.startswith(b"%PDF") and b"%%EOF" in content[-64:]
+        response = coordinator.request.get(f"{url}{pdf_path}")
+        assert response.headers["content-type"] == "application/pdf"
+        text = " ".join(pdf_text(content).split())
+        assert contract.title in text
+        assert all(title in text and evidence in text for title, evidence in PROBLEMS), text
 
         # --- 6. the coordinator's pages on a phone ------------------------------------------
         coordinator.set_viewport_size(PHONE)
