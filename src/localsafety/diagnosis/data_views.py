@@ -111,6 +111,7 @@ def _mapping_form(request: HttpRequest, dataset: IncidentDataset, table: Table) 
         codes=codes,
         code_choices=[(category.code, str(category)) for category in leaves],
         code_initial=code_initial,
+        codes_column=category_header or "",
     )
 
 

@@ -41,7 +41,7 @@ PASSWORD = "correct horse battery staple"  # noqa: S105 - the test world's passw
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 SOURCE = "PSP Lisboa — exportação mensal"
-HEADER = "Referência;Data da ocorrência;Hora;Natureza;Local;Longitude;Latitude"
+HEADER = "Referência;Data da ocorrência;Hora;Natureza do crime;Local;Longitude;Latitude"
 #: The source's own category codes and the national taxonomy's categories they mean.
 CODES = {
     "FURTO-VIAT": "vehicle-theft",
@@ -187,8 +187,14 @@ def test_police_and_coordinator_walk_import_analysis_diagnosis_approval_and_pdf(
         assert police.locator("select[name=column_occurred_at]").input_value() == (
             "Data da ocorrência"
         )
+        # Neither the record id nor the category column is recognised: the analyst names
+        # them; the codes of the chosen category column are offered next, nothing imported.
+        assert police.locator("main form code").count() == 0
         police.select_option("select[name=column_record_id]", "Referência")
-        police.select_option("select[name=column_category]", "Natureza")
+        police.select_option("select[name=column_category]", "Natureza do crime")
+        _submit(police, "Save the mapping and import")
+        assert "Map the codes found in “Natureza do crime” below" in _main(police)
+        assert not IncidentDataset.objects.exclude(status="mapping").exists()
         for code, category in CODES.items():
             _map_code(police, code, category)
         _submit(police, "Save the mapping and import")
