@@ -82,8 +82,14 @@ def test_a_police_analyst_uploads_maps_and_imports(
     assert "Done" in detail and "100%" in detail
     listing = client.get("/crime-data/").content.decode()
     assert "psp.csv" in listing and dataset.checksum[:10] in listing
+    # The progress bar polls while the import runs, then reloads the page once it is over.
+    IncidentDataset.objects.filter(pk=dataset.pk).update(status=DatasetStatus.RUNNING, progress=30)
     fragment = client.get(f"/crime-data/{dataset.pk}/", headers={"HX-Request": "true"})
     assert b"dataset-status" in fragment.content and b"<html" not in fragment.content
+    assert b'hx-trigger="every 2s"' in fragment.content and b"30%" in fragment.content
+    IncidentDataset.objects.filter(pk=dataset.pk).update(status=DatasetStatus.DONE, progress=100)
+    over = client.get(f"/crime-data/{dataset.pk}/", headers={"HX-Request": "true"})
+    assert over["HX-Refresh"] == "true" and over.content == b""
 
     # Next month's export: the mapping is remembered and prefilled.
     source = IncidentSource.objects.get()

@@ -133,6 +133,17 @@ def _main(page) -> str:
     return page.locator("main").inner_text()
 
 
+def _serious_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{violation['id']}: {[node['target'] for node in violation['nodes']]}"
+        for violation in results.response["violations"]
+        if violation.get("impact") in {"serious", "critical"}
+    ]
+
+
 def _fits(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
@@ -172,8 +183,9 @@ def _import(page) -> None:
     assert _status(page) == "Queued", _main(page)
     assert page.locator("#dataset-status progress").get_attribute("value") == "0"
     _work()
-    # htmx polls the status every 2 s and swaps it in place.
+    # htmx polls the status every 2 s; once the import is over the page reloads.
     expect(page.locator("#dataset-status .badge")).not_to_have_text("Queued", timeout=10000)
+    page.wait_for_load_state()
 
 
 def _run(page, *, police: bool, resolution: str) -> None:
@@ -229,6 +241,7 @@ def test_police_and_coordinator_walk_import_analysis_diagnosis_approval_and_pdf(
         police.select_option("select[name=column_category]", "Natureza do crime")
         _submit(police, "Save the mapping and import")
         assert "Map the codes found in “Natureza do crime” below" in _main(police)
+        assert _serious_violations(police) == []
         assert not IncidentDataset.objects.exclude(status="mapping").exists()
         for code, category in CODES.items():
             _map_code(police, code, category)
@@ -236,7 +249,6 @@ def test_police_and_coordinator_walk_import_analysis_diagnosis_approval_and_pdf(
         assert _status(police) == "Done", _main(police)
         dataset = IncidentDataset.objects.get()
         assert Incident.objects.filter(dataset=dataset).count() == 363
-        police.reload()  # the provenance above the status fragment is drawn with the page
         page_text = _main(police)
         checksum = hashlib.sha256(export).hexdigest()
         assert checksum in page_text
@@ -258,6 +270,9 @@ def test_police_and_coordinator_walk_import_analysis_diagnosis_approval_and_pdf(
         assert police.locator("select[name=column_record_id]").input_value() == "Referência"
         _import(police)
         assert _status(police) == "Refused", _main(police)
+        # The page reloaded once the import was over: the mapping is there to correct.
+        assert police.locator("select[name=column_occurred_at]").count() == 1
+        assert _serious_violations(police) == []
         problem = police.locator("#dataset-status table tbody tr").first.inner_text()
         assert "fevereiro.csv" in problem and "Data da ocorrência" in problem
         assert "3" in problem.split("\t")[1]  # the file's third line (the header is the first)
@@ -268,6 +283,7 @@ def test_police_and_coordinator_walk_import_analysis_diagnosis_approval_and_pdf(
         _run(police, police=True, resolution="9")
         police_run_url = police.url
         body = _main(police)
+        assert _serious_violations(police) == []
         assert "Incidents (police only)" in body and "Near repeats (police only)" in body
         points = json.loads(police.locator("#point-map-data").text_content())
         assert len(points["features"]) == 363
@@ -386,6 +402,7 @@ def test_police_and_coordinator_walk_import_analysis_diagnosis_approval_and_pdf(
         ):
             coordinator.goto(address)
             assert _fits(coordinator), address
+            assert _serious_violations(coordinator) == [], address
     finally:
         for context in (police_context, coordinator_context, mayor_context):
             context.close()
