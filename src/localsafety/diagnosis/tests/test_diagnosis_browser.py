@@ -4,16 +4,17 @@ allows.
 
 - The PSP analyst (``commander_a``, police force seated on contract A, two-factor) uploads a
   messy export (``;``, Latin-1, decimal commas, dd/mm/yyyy, Portuguese headers, accented
-  places, a blank trailing row), maps its columns and codes, follows the import to its end
-  and reads the data set's provenance; a file with 31/02/2024 is refused with file, row,
-  column and reason, and stores nothing. He runs a police analysis and reads its points and
-  near-repeat table.
-- The coordinator (``coordinator_a``, the lead organisation) reaches neither the police's data
-  sets nor their run; her own analysis shows aggregates only, small counts suppressed. She
-  records two problems on an axis with their evidence and submits the diagnosis stage.
+  places, a blank trailing row), maps its columns and codes, follows the queued import to its
+  end (a worker runs it; htmx polls the progress) and reads the data set's provenance; a file
+  with 31/02/2024 is refused with file, row, column and reason, and stores nothing. He runs
+  a police analysis and reads its points, its near-repeat table and his force's full counts.
+- The coordinator (``coordinator_a``, the lead organisation), on a 390 px phone, reaches
+  neither the police's data sets nor their run; her own analysis shows aggregates only,
+  small counts suppressed. She records two problems on an axis with their evidence and
+  submits the diagnosis stage; no page scrolls sideways.
 - The committee's chair (``mayor_a``, not the submitter) approves it; the document is frozen
-  (a later import changes the live figures, not the approved ones) and its PDF downloads.
-- The coordinator's pages fit a 390 px phone.
+  (a later import changes the live figures, not the approved ones); its PDF downloads from
+  the document's link and names the contract and both problems.
 
 Each person has a browser context of their own (signed in once: a TOTP code is accepted only
 once per time step).
@@ -223,7 +224,10 @@ def test_police_and_coordinator_walk_import_analysis_diagnosis_approval_and_pdf(
     document_url = f"{url}{reverse('diagnosis:document', args=[contract.pk])}"
     device = TOTPDevice.objects.create(user=world.commander_a, name="phone", confirmed=True)
     police_context, police = _context(browser, live_server, "commander_a", device)
-    coordinator_context, coordinator = _context(browser, live_server, "coordinator_a")
+    # The coordinator walks her part on a phone.
+    coordinator_context, coordinator = _context(
+        browser, live_server, "coordinator_a", viewport=PHONE
+    )
     mayor_context, mayor = _context(browser, live_server, "mayor_a")
     try:
         # --- 1. the analyst imports a messy export ------------------------------------------
@@ -288,6 +292,9 @@ def test_police_and_coordinator_walk_import_analysis_diagnosis_approval_and_pdf(
         points = json.loads(police.locator("#point-map-data").text_content())
         assert len(points["features"]) == 363
         assert police.locator("section[aria-labelledby=knox-title] tbody tr").count() == 5
+        police.goto(analyses_url)  # the force reads its own yearly counts in full
+        own_years = police.locator("main table").first
+        assert own_years.locator("tr", has_text=str(SMALL_YEAR)).locator("td").inner_text() == "3"
 
         # --- 3. the coordinator: aggregates only --------------------------------------------
         for forbidden in (
@@ -307,6 +314,7 @@ def test_police_and_coordinator_walk_import_analysis_diagnosis_approval_and_pdf(
         assert "3" not in small.locator("td").inner_text()
         assert coordinator.locator("input[name=as_police]").count() == 0
         assert coordinator.locator("select[name=resolution] option[value='9']").count() == 0
+        assert _fits(coordinator)
         _run(coordinator, police=False, resolution="8")
         coordinator_run_url = coordinator.url
         body = _main(coordinator)
@@ -316,6 +324,7 @@ def test_police_and_coordinator_walk_import_analysis_diagnosis_approval_and_pdf(
         cells = json.loads(coordinator.locator("#hotspot-map-data").text_content())
         assert cells["features"] and not any("z" in f["properties"] for f in cells["features"])
         assert all("lon" not in f["properties"] for f in cells["features"])
+        assert _fits(coordinator)
 
         # ... records two problems on an axis, with their evidence, and submits the stage.
         for title, evidence in PROBLEMS:
@@ -323,11 +332,13 @@ def test_police_and_coordinator_walk_import_analysis_diagnosis_approval_and_pdf(
             coordinator.fill("input[name=title]", title)
             coordinator.select_option("select[name=axis]", index=1)
             coordinator.fill("textarea[name=evidence]", evidence)
+            assert _fits(coordinator)
             coordinator.locator("main form button[type=submit]").first.click()
             coordinator.wait_for_load_state()
         listed = _main(coordinator)
         assert all(title in listed and evidence in listed for title, evidence in PROBLEMS)
         assert Problem.objects.filter(contract=contract, axis__isnull=False).count() == 2
+        assert _fits(coordinator)
         coordinator.goto(stage_url)
         coordinator.fill("textarea[name=summary]", "Diagnóstico: furtos e roubos no Lumiar.")
         _submit(coordinator, "Save the summary")
@@ -338,6 +349,7 @@ def test_police_and_coordinator_walk_import_analysis_diagnosis_approval_and_pdf(
             approved = str(StageStatus.APPROVED.label)
         assert coordinator.locator("#stage-status").inner_text() == submitted
         assert coordinator.locator("input[name=action][value=approve]").count() == 0
+        assert _fits(coordinator)
 
         # --- 4. the chair approves; the document is frozen -------------------------------------
         mayor.goto(stage_url)
@@ -347,7 +359,8 @@ def test_police_and_coordinator_walk_import_analysis_diagnosis_approval_and_pdf(
         coordinator.goto(stage_url)
         assert coordinator.locator("#stage-status").inner_text() == approved
         coordinator.goto(document_url)
-        assert "Approved on" in _main(coordinator)
+        assert "Approved" in _main(coordinator)
+        assert _fits(coordinator)
         before = _frozen_figures(coordinator)
         crime_url = f"{url}{reverse('diagnosis:crime', args=[contract.pk])}"
         coordinator.goto(crime_url)
@@ -391,8 +404,7 @@ def test_police_and_coordinator_walk_import_analysis_diagnosis_approval_and_pdf(
         assert contract.title in text
         assert all(title in text and evidence in text for title, evidence in PROBLEMS), text
 
-        # --- 6. the coordinator's pages on a phone ------------------------------------------
-        coordinator.set_viewport_size(PHONE)
+        # --- 6. the coordinator's pages, on her phone, without serious accessibility faults ---
         for address in (
             analyses_url,
             coordinator_run_url,
