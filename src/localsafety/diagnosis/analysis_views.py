@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
+from django_htmx.http import HttpResponseClientRefresh
 
 from localsafety.contracts.models import Contract
 from localsafety.contracts.ownership import Need
@@ -110,9 +111,18 @@ def analyses(request: HttpRequest, contract: Contract) -> HttpResponse:
 @contract_view(Need.RECORD)
 def run_detail(request: HttpRequest, contract: Contract, run_id: int) -> HttpResponse:
     run = services.analysis_run_for(request.user, contract, run_id)
+    if getattr(request, "htmx", False):
+        # The status fragment polls while the run is in progress; once it is over, the page
+        # reloads to draw the figures (the whole page swapped into the fragment would nest
+        # a second page inside the first).
+        if not run.in_progress:
+            return HttpResponseClientRefresh()
+        return render(
+            request,
+            "diagnosis/analyses/includes/run_status.html",
+            {"contract": contract, "run": run},
+        )
     context = {"contract": contract, "nav": "overview", **run_context(run)}
-    if getattr(request, "htmx", False) and run.in_progress:
-        return render(request, "diagnosis/analyses/includes/run_status.html", context)
     return render(request, "diagnosis/analyses/run.html", context)
 
 

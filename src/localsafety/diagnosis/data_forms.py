@@ -39,7 +39,12 @@ class DatasetUploadForm(forms.Form):
 
 
 class MappingForm(forms.Form):
-    """One select per platform field (the file's headers), one per category code found."""
+    """One select per platform field (the file's headers), one per category code found.
+
+    The codes offered are those of one column (``codes_column``: the category column chosen
+    or recognised when the form was drawn). A submission that chose another category column
+    has not mapped that column's codes yet: it is shown again with them, importing nothing.
+    """
 
     version = VersionField()
     coordinate_system = forms.ChoiceField(label=_("Coordinates"), choices=CoordinateSystem.choices)
@@ -52,9 +57,11 @@ class MappingForm(forms.Form):
         codes: list[str],
         code_choices: list[tuple[str, str]],
         code_initial: dict[str, str],
+        codes_column: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.codes_column = codes_column
         header_choices = [("", _("— not in this file —")), *[(h, h) for h in headers]]
         for spec in INCIDENT_FIELDS:
             self.fields[f"column_{spec.name}"] = forms.ChoiceField(
@@ -69,6 +76,16 @@ class MappingForm(forms.Form):
             self.fields[f"code_{index}"] = forms.ChoiceField(
                 label=code, choices=choices, required=False, initial=code_initial.get(code, "")
             )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        chosen = cleaned.get("column_category")
+        if self.codes and chosen and self.data.get("codes_column", "") != chosen:
+            self.add_error(
+                "column_category",
+                _("Map the codes found in “%(column)s” below, then import.") % {"column": chosen},
+            )
+        return cleaned
 
     def columns(self) -> dict[str, str]:
         return {

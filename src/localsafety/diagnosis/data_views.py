@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseClientRefresh
 
 from localsafety.contracts.access import scope_for
 from localsafety.core.access import require
@@ -111,6 +112,7 @@ def _mapping_form(request: HttpRequest, dataset: IncidentDataset, table: Table) 
         codes=codes,
         code_choices=[(category.code, str(category)) for category in leaves],
         code_initial=code_initial,
+        codes_column=category_header or "",
     )
 
 
@@ -124,6 +126,11 @@ def dataset_detail(request: HttpRequest, dataset_id: int) -> HttpResponse:
         "nav": "crime_data",
     }
     if getattr(request, "htmx", False) and request.method == "GET":
+        # The status fragment polls while the import runs; once it is over, the page reloads
+        # to show what the fragment does not hold: the period read, and after a refusal the
+        # mapping form to correct.
+        if not context["in_progress"]:
+            return HttpResponseClientRefresh()
         return render(request, "diagnosis/data/includes/dataset_status.html", context)
     if dataset.status in (DatasetStatus.MAPPING, DatasetStatus.REFUSED) and dataset.file:
         try:

@@ -328,6 +328,24 @@ def test_a_police_run_started_on_the_page_shows_its_figures(
     assert page.count("<rect") >= 7 * 24
 
 
+def test_the_run_page_polls_its_status_then_reloads_for_the_figures(world, runs):
+    """While a run is in progress htmx swaps its status fragment in place; once it is over
+    the poll answers with a client refresh, never a whole page to nest inside the first."""
+    run = runs["police"]
+    client = _client(world.commander_a)
+    url = reverse("analyses:run", args=[world.contract_a.pk, run.pk])
+    AnalysisRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, progress=40)
+    polled = client.get(url, headers={"HX-Request": "true"})
+    page = polled.content.decode()
+    assert polled.status_code == 200 and page.startswith('<div id="run-status"')
+    assert 'hx-trigger="every 2s"' in page and "<main" not in page and "40%" in page
+    AnalysisRun.objects.filter(pk=run.pk).update(status=RunStatus.DONE, progress=100)
+    polled = client.get(url, headers={"HX-Request": "true"})
+    assert polled.status_code == 200 and polled["HX-Refresh"] == "true"
+    assert polled.content == b""
+    assert "knox-title" in client.get(url).content.decode()
+
+
 def test_the_page_form_keeps_the_chosen_categories(world, django_capture_on_commit_callbacks):
     client = _client(world.partner_a)
     url = reverse("analyses:index", args=[world.contract_a.pk])

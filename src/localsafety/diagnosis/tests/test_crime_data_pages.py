@@ -82,8 +82,14 @@ def test_a_police_analyst_uploads_maps_and_imports(
     assert "Done" in detail and "100%" in detail
     listing = client.get("/crime-data/").content.decode()
     assert "psp.csv" in listing and dataset.checksum[:10] in listing
+    # The progress bar polls while the import runs, then reloads the page once it is over.
+    IncidentDataset.objects.filter(pk=dataset.pk).update(status=DatasetStatus.RUNNING, progress=30)
     fragment = client.get(f"/crime-data/{dataset.pk}/", headers={"HX-Request": "true"})
     assert b"dataset-status" in fragment.content and b"<html" not in fragment.content
+    assert b'hx-trigger="every 2s"' in fragment.content and b"30%" in fragment.content
+    IncidentDataset.objects.filter(pk=dataset.pk).update(status=DatasetStatus.DONE, progress=100)
+    over = client.get(f"/crime-data/{dataset.pk}/", headers={"HX-Request": "true"})
+    assert over["HX-Refresh"] == "true" and over.content == b""
 
     # Next month's export: the mapping is remembered and prefilled.
     source = IncidentSource.objects.get()
@@ -170,3 +176,55 @@ def test_statistics_are_imported_by_national_users_and_listed_for_everyone(
     assert values[("1106", 2025)].value is None and values[("1106", 2025)].provisional
     assert values[("0213", 2024)].category.code == "property"
     assert "Crimes registados" in client_for(None).get("/crime-data/statistics/").content.decode()
+
+
+def test_choosing_the_category_column_offers_its_codes_before_anything_is_imported(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    """The export's category column is not recognised, so the mapping step first offers no
+    codes; choosing the column shows its codes to map (nothing imported, nothing refused),
+    and the import runs once they are mapped."""
+    export = (
+        "Ref;Quando;Tipo de ocorrência;Longitude;Latitude\n"
+        "R-1;05/03/2024 22:15;FV;-9,15;38,74\n"
+        "R-2;06/03/2024;VD;-9,14;38,75\n"
+    ).encode("latin-1")
+    client = client_for(world.commander_a)
+    response = upload(client, world, export)
+    dataset = IncidentDataset.objects.get()
+    url = f"/crime-data/{dataset.pk}/"
+    page = client.get(response.url).content.decode()
+    assert "Category codes found in the file" not in page
+    data = mapping_form(page)
+    assert data["column_category"] == "" and data["codes_column"] == ""
+    data |= {
+        "column_record_id": "Ref",
+        "column_occurred_at": "Quando",
+        "column_category": "Tipo de ocorrência",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Map the codes found in “Tipo de ocorrência” below, then import." in page
+    dataset.refresh_from_db()
+    assert dataset.status == DatasetStatus.MAPPING and not dataset.problems
+    assert not Incident.objects.exists()
+    data = mapping_form(page)
+    assert data["codes_column"] == "Tipo de ocorrência"
+    codes = {
+        code: name
+        for name, code in re.findall(r'<label for="id_(code_\d+)"><code>([^<]+)</code>', page)
+    }
+    assert set(codes) == {"FV", "VD"}
+    data[codes["FV"]] = "vehicle-theft"
+    data[codes["VD"]] = "domestic-violence"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    dataset.refresh_from_db()
+    assert dataset.status == DatasetStatus.DONE, dataset.problems
+    assert sorted(Incident.objects.values_list("category__code", flat=True)) == [
+        "domestic-violence",
+        "vehicle-theft",
+    ]
