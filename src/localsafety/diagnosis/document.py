@@ -18,8 +18,16 @@ from django.dispatch import receiver
 from localsafety.contracts.models import Contract, StageDecision, StageKind, StageStatus
 from localsafety.diagnosis.aggregates import contract_crime_table
 from localsafety.diagnosis.comparison import crime_rate_comparison
-from localsafety.diagnosis.models import DiagnosisSnapshot, Problem
-from localsafety.diagnosis.selectors import current_matrix
+from localsafety.diagnosis.figure_data import (
+    choropleth_figure,
+    heat_figure,
+    hotspot_figure,
+    latest_aggregate_run,
+    trend_figure,
+)
+from localsafety.diagnosis.indicator_values import filled_matrix
+from localsafety.diagnosis.models import DiagnosisSnapshot, LocalIndicator, Problem
+from localsafety.diagnosis.selectors import current_matrix, matrix_indicators
 
 
 def live_document(contract: Contract) -> dict[str, Any]:
@@ -27,6 +35,13 @@ def live_document(contract: Contract) -> dict[str, Any]:
     rates, rates_provenance = crime_rate_comparison(contract.municipality)
     matrix = current_matrix()
     problems = Problem.objects.filter(contract=contract).select_related("axis")
+    rate_rows = [asdict(row) for row in rates]
+    run = latest_aggregate_run(contract)
+    indicators = filled_matrix(
+        contract,
+        list(matrix_indicators(matrix)),
+        list(LocalIndicator.objects.filter(contract=contract)),
+    )
     return {
         "frozen": False,
         "approved_at": None,
@@ -36,8 +51,15 @@ def live_document(contract: Contract) -> dict[str, Any]:
             "years": table.years,
             "threshold": table.threshold,
             "provenance": str(table.provenance),
-            "rates": [asdict(row) for row in rates],
+            "rates": rate_rows,
             "rates_provenance": str(rates_provenance),
+            # The document's figures and the filled matrix, as data: the approved snapshot
+            # stores them, so an approved diagnosis draws the same figures for ever.
+            "trend": trend_figure(rate_rows, contract.municipality.name),
+            "heat": heat_figure(run),
+            "hotspots": hotspot_figure(run, contract),
+            "choropleth": choropleth_figure(contract),
+            "indicators": indicators,
         },
         "problems": [
             {
