@@ -351,7 +351,8 @@ def confidence_bins(z: np.ndarray, q: np.ndarray) -> np.ndarray:
     FDR-adjusted p-value is below 0.01, 0.05 or 0.10 (99, 95, 90 per cent), else 0."""
     q = np.asarray(q, dtype=np.float64)
     level = np.where(q < 0.01, 3, np.where(q < 0.05, 2, np.where(q < 0.10, 1, 0)))
-    return (np.sign(np.asarray(z)) * level).astype(np.int8)
+    bins: np.ndarray = (np.sign(np.asarray(z)) * level).astype(np.int8)
+    return bins
 
 
 def _stability(counts: Counts, parameters: dict[str, Any]) -> dict[str, Any] | None:

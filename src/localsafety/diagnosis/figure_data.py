@@ -118,7 +118,7 @@ def trend_figure(rates: list[dict[str, Any]], municipality: str) -> dict[str, An
         if row["area"] not in names:
             names.append(row["area"])
     by = {(row["area"], row["year"]): row for row in rates}
-    series = []
+    series: list[dict[str, Any]] = []
     for name in names:
         rows = [by.get((name, year)) for year in years]
         series.append(
@@ -392,7 +392,7 @@ def choropleth_figure(contract: Contract) -> dict[str, Any] | None:
     year = own_years[-1]
     crimes = {area_id: value for area_id, y, value, _p in values if y == year}
     provisional = any(p for _a, y, _v, p in values if y == year)
-    residents: dict[int, int] = {}
+    residents: dict[int, int | None] = {}
     for area_id, people in (
         AreaPopulation.objects.filter(area_id__in=[a.pk for a in areas])
         .order_by("area_id", "year")
@@ -401,8 +401,8 @@ def choropleth_figure(contract: Contract) -> dict[str, Any] | None:
         residents[area_id] = people
     rates: dict[int, float | None] = {}
     for area in areas:
-        count, people = crimes.get(area.pk), residents.get(area.pk)
-        rates[area.pk] = float(count) / people * 1000 if count is not None and people else None
+        count, living = crimes.get(area.pk), residents.get(area.pk)
+        rates[area.pk] = float(count) / living * 1000 if count is not None and living else None
     breaks = class_breaks([r for r in rates.values() if r is not None])
     projection = Projection([ring for area in areas for ring in _rings(area.geometry)])
     shown = []

@@ -157,14 +157,14 @@ def load_indicator_data(contract: Contract) -> IndicatorData:
     if whole_municipality:
         areas["territory"] = areas["municipality"]
     else:
-        parts = [a for a in covered if a.kind == AreaKind.PARISH]
-        own = _population_figures([a.pk for a in parts])
-        rows = [own.get(a.pk, (None, None, None)) for a in parts]
+        parishes = [a for a in covered if a.kind == AreaKind.PARISH]
+        own = _population_figures([a.pk for a in parishes])
+        rows = [own.get(a.pk, (None, None, None)) for a in parishes]
         areas["territory"] = Figures(
             residents=_sum([r[0] for r in rows]),
             under_15=_sum([r[1] for r in rows]),
             over_65=_sum([r[2] for r in rows]),
-            km2=_sum([a.area_km2 for a in parts]),
+            km2=_sum([a.area_km2 for a in parishes]),
         )
         note = _(
             "The territory is part of its municipality: published crime statistics are by "
@@ -268,7 +268,7 @@ def indicator_row(
         "code": indicator.code,
         "name": str(indicator),
         "definition": indicator.definition,
-        "unit": indicator.get_unit_display(),  # type: ignore[attr-defined]
+        "unit": indicator.get_unit_display(),
         "source": indicator.source,
         "formula": str(FORMULAS[formula].label) if known else formula,
         "local": local,
