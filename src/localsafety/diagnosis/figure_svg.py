@@ -124,9 +124,10 @@ def trend_svg(figure: dict[str, Any]) -> str:
             f"{escape(series['name'])}</text>"
         )
     if provisional:
+        note = escape(_("* provisional (hollow points)"))
         parts.append(
             f'<text x="{width - right}" y="{top + plot_h + 32}" text-anchor="end" {FONT} '
-            f'font-size="9">{escape(_("* provisional (hollow points)"))}</text>'
+            f'font-size="9">{note}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
