@@ -68,7 +68,7 @@ def trend_svg(figure: dict[str, Any]) -> str:
     """Rates per 1,000 residents by year, one line per area; provisional years hollow."""
     years: list[int] = figure["years"]
     provisional = set(figure["provisional"])
-    width, height, left, right, top, bottom = 520, 280, 48, 12, 20, 70
+    width, height, left, right, top, bottom = 520, 280, 48, 28, 20, 70
     values = [v for s in figure["series"] for v in s["rates"] if v is not None]
     peak = max(values) if values else 1.0
     peak = peak * 1.1 or 1.0
