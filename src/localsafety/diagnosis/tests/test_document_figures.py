@@ -530,3 +530,18 @@ def test_the_document_page_is_pinned_whatever_the_cells_and_incidents(stats, cli
 
 
 DOCUMENT_QUERIES = 33
+
+
+def test_the_api_gives_the_filled_matrix_the_page_shows(stats, api_for, client_for):
+    world = stats
+    response = api_for(world.partner_a).get(
+        reverse("api:contract-diagnosis", args=[world.contract_a.pk])
+    )
+    assert response.status_code == 200
+    rows = {row["code"]: row for row in response.json()["figures"]["indicators"]["rows"]}
+    expected = rate(TOTAL["1106"][-1], PEOPLE["1106"][0])
+    assert rows["crime-rate"]["values"]["municipality"] == pytest.approx(expected)
+    assert rows["property-rate"]["computable"] is False
+    assert rows["property-rate"]["values"]["municipality"] is None
+    page = _page(client_for, world)
+    assert _indicator_cells(page, "crime-rate")[2] == f"{expected:.1f}"
