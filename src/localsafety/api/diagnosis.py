@@ -214,7 +214,7 @@ class FilledIndicatorSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     name = serializers.CharField()
     unit = serializers.CharField()
-    source = serializers.CharField(allow_blank=True)
+    source = serializers.CharField(allow_blank=True)  # type: ignore[assignment]
     formula = serializers.CharField()
     local = serializers.BooleanField(help_text="A local indicator of the contract.")
     year = serializers.IntegerField(allow_null=True)

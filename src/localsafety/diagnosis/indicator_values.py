@@ -13,6 +13,7 @@ Every figure is a plain dict (JSON), so the approved diagnosis stores it as it w
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -283,8 +284,8 @@ def indicator_row(
 
 def filled_matrix(
     contract: Contract,
-    indicators: list[IndicatorFields],
-    local_indicators: list[IndicatorFields],
+    indicators: Sequence[IndicatorFields],
+    local_indicators: Sequence[IndicatorFields],
     data: IndicatorData | None = None,
 ) -> dict[str, Any]:
     """The matrix's and the contract's indicators with their values, per column."""
