@@ -550,3 +550,20 @@ def test_the_api_gives_the_filled_matrix_the_page_shows(stats, api_for, client_f
     assert rows["property-rate"]["values"]["municipality"] is None
     page = _page(client_for, world)
     assert _indicator_cells(page, "crime-rate")[2] == f"{expected:.1f}"
+
+
+def test_the_document_in_portuguese_leaves_no_english_message(stats, run, client_for, settings):
+    from localsafety.organisations.models import User
+    from localsafety.testing.untranslated import english_on_page
+
+    world = stats
+    settings.LANGUAGE_CODE = "pt-pt"
+    User.objects.filter(pk=world.partner_a.pk).update(language="pt-pt")
+    world.partner_a.language = "pt-pt"
+    body = _page(client_for, world)
+    assert 'lang="pt' in body
+    assert "Pontos quentes na grelha H3" in body and "Criminalidade registada por 1000" in body
+    assert english_on_page(body) == []
+    # Rates in the text alternatives are written the Portuguese way (decimal comma).
+    lisboa = rate(TOTAL["1106"][0], PEOPLE["1106"][0])
+    assert f"<td>{lisboa:.1f}</td>".replace(".", ",") in body
