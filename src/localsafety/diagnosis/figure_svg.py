@@ -28,7 +28,7 @@ GI_COLOURS = {
     3: "#d62f27",
     2: "#ed7551",
     1: "#fab984",
-    0: "#f2f2f2",
+    0: "#dcdcdc",
     -1: "#c0ccbe",
     -2: "#849eba",
     -3: "#4575b5",
@@ -147,8 +147,14 @@ def heat_svg(figure: dict[str, Any], weekdays: Sequence[str]) -> str:
     """Weekday x hour; an aggregate run's cells are count bands, suppressed ones grey."""
     grid = figure["grid"]
     bands = figure.get("bands") or []
+    present = {value for row in grid for value in row if isinstance(value, str)}
+    # Shaded by rank among the bands the grid holds (not all thirteen): the lightest band
+    # shown stays visible against white.
     labels = [band_label(edge, bands) for edge in bands] if bands else []
+    labels = [label for label in labels if label in present]
     rank = {label: (i + 1) / len(labels) for i, label in enumerate(labels)}
+    numbers = [float(v) for row in grid for v in row if isinstance(v, int | float)]
+    top_value = max(numbers) if numbers else 0.0
     size, left, top = 18, 80, 22
     width, height = left + 24 * size + 6, top + 7 * size + 40
     hidden = _("suppressed")
@@ -167,7 +173,8 @@ def heat_svg(figure: dict[str, Any], weekdays: Sequence[str]) -> str:
             elif isinstance(value, str):
                 colour, text = _blend(rank.get(value, 1.0)), value
             else:
-                colour, text = _blend(float(value)), _number(float(value))
+                share = float(value) / top_value if top_value else 0.0
+                colour, text = _blend(share), _number(float(value))
             parts.append(
                 f'<rect x="{left + hour * size}" y="{top + day * size}" width="{size}" '
                 f'height="{size}" fill="{colour}" stroke="#ffffff"><title>{name} '
