@@ -203,6 +203,35 @@ class DiagnosisProblemSerializer(serializers.Serializer[Any]):
     priority = serializers.IntegerField(allow_null=True)
 
 
+class IndicatorValuesSerializer(serializers.Serializer[Any]):
+    territory = serializers.FloatField(allow_null=True)
+    municipality = serializers.FloatField(allow_null=True)
+    region = serializers.FloatField(allow_null=True)
+    country = serializers.FloatField(allow_null=True)
+
+
+class FilledIndicatorSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    unit = serializers.CharField()
+    source = serializers.CharField(allow_blank=True)  # type: ignore[assignment]
+    formula = serializers.CharField()
+    local = serializers.BooleanField(help_text="A local indicator of the contract.")
+    year = serializers.IntegerField(allow_null=True)
+    provisional = serializers.BooleanField()
+    values = IndicatorValuesSerializer(help_text="Null: not computable from the data held.")
+    computable = serializers.BooleanField()
+    reason = serializers.CharField(allow_blank=True, help_text="Why it is not computable.")
+    note = serializers.CharField(allow_blank=True)
+
+
+class FilledMatrixSerializer(serializers.Serializer[Any]):
+    columns = serializers.ListField(child=serializers.ListField(child=serializers.CharField()))
+    rows = FilledIndicatorSerializer(many=True)
+    territory_note = serializers.CharField(allow_blank=True)
+    provenance = serializers.CharField()
+
+
 class DiagnosisFiguresSerializer(serializers.Serializer[Any]):
     rows = CrimeRowSerializer(many=True)
     years = serializers.ListField(child=serializers.IntegerField())
@@ -210,6 +239,9 @@ class DiagnosisFiguresSerializer(serializers.Serializer[Any]):
     provenance = serializers.CharField()
     rates = RateRowSerializer(many=True, required=False)
     rates_provenance = serializers.CharField(required=False)
+    indicators = FilledMatrixSerializer(
+        required=False, help_text="The national and local indicators, filled from the data."
+    )
 
 
 class DiagnosisDocumentSerializer(serializers.Serializer[Any]):

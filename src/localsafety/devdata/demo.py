@@ -234,6 +234,8 @@ def load_demo() -> DemoResult:
     # After the written plan: its measures in force serve that contract's activities.
     load_activities_demo()
     _demo_crime_data(facts, result)
+    if result.boundaries:
+        _demo_lisbon_analysis()
     _demo_authenticators()
     lisboa = Contract.objects.get(municipality__code="1106", signed_on=LISBON_DAY)
     result.logins = _demo_logins(lisboa, national, admin)
@@ -306,6 +308,37 @@ def _demo_crime_data(facts: list[ContractFact], result: DemoResult) -> None:
         if organisation.municipality is not None
     }
     crime.generate_incidents(forces, years=DEMO_INCIDENT_YEARS)
+
+
+def _demo_lisbon_analysis() -> None:
+    """Lisbon's aggregate analysis (every force's counts, coarse grid, small counts
+    suppressed), so its diagnosis document shows the weekly heat grid and the hot-spot map
+    beside the published series."""
+    contract = Contract.objects.filter(municipality__code="1106", signed_on=LISBON_DAY).first()
+    coordinator = User.objects.filter(username="coord_1106").first()
+    if contract is not None and coordinator is not None:
+        demo_aggregate_run(contract, coordinator)
+
+
+def demo_aggregate_run(contract: Contract, actor: User) -> None:
+    """An aggregate run over the demo's incident years, computed now (once)."""
+    from localsafety.diagnosis import analysis_services
+    from localsafety.diagnosis.models import AnalysisRun, RunStatus
+
+    if AnalysisRun.objects.filter(contract=contract, police_organisation__isnull=True).exists():
+        return
+    run = analysis_services.analysis_run_create(
+        actor=actor,
+        contract=contract,
+        period_start=dt.date(DEMO_INCIDENT_YEARS[0], 1, 1),
+        period_end=dt.date(DEMO_INCIDENT_YEARS[-1], 12, 31),
+        categories=[],
+        resolution=8,
+    )
+    run.refresh_from_db()
+    if run.status == RunStatus.QUEUED:
+        # The demo is loaded without a worker: compute it here (a worker later finds it done).
+        analysis_services.analysis_run_execute(run_id=run.pk)
 
 
 def _demo_authenticators() -> None:

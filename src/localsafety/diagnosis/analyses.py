@@ -321,6 +321,7 @@ def _hot_spots(counts: Counts, parameters: dict[str, Any]) -> dict[str, np.ndarr
             "p": np.ones(len(values)),
             "q": np.ones(len(values)),
             "class": np.zeros(len(values), dtype=np.int8),
+            "bin": np.zeros(len(values), dtype=np.int8),
             "lisa": np.zeros(len(values), dtype=np.int8),
             "lisa_significant": np.zeros(len(values), dtype=bool),
         }
@@ -339,9 +340,19 @@ def _hot_spots(counts: Counts, parameters: dict[str, Any]) -> dict[str, np.ndarr
         "p": gi.p_value,
         "q": fdr.q_values,
         "class": (np.sign(gi.z) * fdr.rejected).astype(np.int8),
+        "bin": confidence_bins(gi.z, fdr.q_values),
         "lisa": lisa.quadrant,
         "lisa_significant": hotspots.benjamini_hochberg(p_sim, alpha).rejected,
     }
+
+
+def confidence_bins(z: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """Gi* classes as hot-spot maps show them: the sign of z times 3, 2 or 1 when the
+    FDR-adjusted p-value is below 0.01, 0.05 or 0.10 (99, 95, 90 per cent), else 0."""
+    q = np.asarray(q, dtype=np.float64)
+    level = np.where(q < 0.01, 3, np.where(q < 0.05, 2, np.where(q < 0.10, 1, 0)))
+    bins: np.ndarray = (np.sign(np.asarray(z)) * level).astype(np.int8)
+    return bins
 
 
 def _stability(counts: Counts, parameters: dict[str, Any]) -> dict[str, Any] | None:
@@ -464,12 +475,14 @@ def _cells(counts: Counts, spots: dict[str, np.ndarray], *, police: bool) -> lis
     cells = []
     for i, cell in enumerate(counts.cells):
         spot = int(spots["class"][i])
-        if values[i] == 0 and spot == 0:
+        level = int(spots["bin"][i])
+        if values[i] == 0 and spot == 0 and level == 0:
             continue
         entry: dict[str, Any] = {
             "cell": format(int(cell), "x"),
             "count": None if hidden[i] else _shown(values[i], police=police),
             "hotspot": {1: "hot", -1: "cold", 0: ""}[spot],
+            "gi_bin": level,
             "lisa": LISA_NAMES[int(spots["lisa"][i])] if spots["lisa_significant"][i] else "",
         }
         if police:

@@ -8,18 +8,86 @@ stores it, and :func:`document_for` returns the frozen one while the stage stays
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.db.models import Count, Max, Sum
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils.translation import get_language
 
 from localsafety.contracts.models import Contract, StageDecision, StageKind, StageStatus
 from localsafety.diagnosis.aggregates import contract_crime_table
 from localsafety.diagnosis.comparison import crime_rate_comparison
-from localsafety.diagnosis.models import DiagnosisSnapshot, Problem
-from localsafety.diagnosis.selectors import current_matrix
+from localsafety.diagnosis.figure_data import (
+    choropleth_figure,
+    heat_figure,
+    hotspot_figure,
+    latest_aggregate_run,
+    trend_figure,
+)
+from localsafety.diagnosis.indicator_values import filled_matrix
+from localsafety.diagnosis.models import (
+    DiagnosisSnapshot,
+    IndicatorMatrix,
+    LocalIndicator,
+    Problem,
+    StatisticsDataset,
+)
+from localsafety.diagnosis.selectors import current_matrix, matrix_indicators
+from localsafety.territory.models import Area, AreaKind, AreaPopulation
+
+#: How long the figures of published statistics are kept: new data change their key at once;
+#: this bounds what a change the key cannot see (a boundary rewritten in bulk) may leave.
+PUBLISHED_FIGURES_SECONDS = 3600
+
+
+def _published_figures(
+    contract: Contract, matrix: IndicatorMatrix | None
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The filled matrix and the choropleth, kept in the cache under a digest of what they
+    are computed from (current data sets, populations, municipalities, the contract's areas
+    and indicators): reading and projecting a region's boundaries and summing every
+    municipality's series is most of the page's time, and these change only on an import."""
+    national = list(matrix_indicators(matrix))
+    local = list(LocalIndicator.objects.filter(contract=contract))
+    inputs = (
+        2,  # bump when the computation changes
+        contract.pk,
+        contract.municipality_id,
+        get_language(),
+        sorted(contract.areas.values_list("pk", flat=True)),
+        list(
+            StatisticsDataset.objects.filter(is_current=True)
+            .order_by("pk")
+            .values_list("pk", "finished_at", "created_count")
+        ),
+        sorted(
+            AreaPopulation.objects.aggregate(
+                n=Count("pk"),
+                people=Sum("population"),
+                young=Sum("population_under15"),
+                old=Sum("population_65plus"),
+            ).items()
+        ),
+        sorted(
+            Area.objects.filter(kind=AreaKind.MUNICIPALITY)
+            .aggregate(n=Count("pk"), at=Max("updated_at"))
+            .items()
+        ),
+        [(i.pk, i.formula, i.parameter) for i in national],
+        [(i.pk, i.version, i.formula, i.parameter, i.name_en, i.name_pt) for i in local],
+    )
+    digest = hashlib.sha256(repr(inputs).encode()).hexdigest()
+    key = f"diagnosis:published-figures:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = (filled_matrix(contract, national, local), choropleth_figure(contract))
+        cache.set(key, found, timeout=PUBLISHED_FIGURES_SECONDS)
+    return found  # type: ignore[no-any-return]
 
 
 def live_document(contract: Contract) -> dict[str, Any]:
@@ -27,6 +95,9 @@ def live_document(contract: Contract) -> dict[str, Any]:
     rates, rates_provenance = crime_rate_comparison(contract.municipality)
     matrix = current_matrix()
     problems = Problem.objects.filter(contract=contract).select_related("axis")
+    rate_rows = [asdict(row) for row in rates]
+    run = latest_aggregate_run(contract)
+    indicators, choropleth = _published_figures(contract, matrix)
     return {
         "frozen": False,
         "approved_at": None,
@@ -36,8 +107,15 @@ def live_document(contract: Contract) -> dict[str, Any]:
             "years": table.years,
             "threshold": table.threshold,
             "provenance": str(table.provenance),
-            "rates": [asdict(row) for row in rates],
+            "rates": rate_rows,
             "rates_provenance": str(rates_provenance),
+            # The document's figures and the filled matrix, as data: the approved snapshot
+            # stores them, so an approved diagnosis draws the same figures for ever.
+            "trend": trend_figure(rate_rows, contract.municipality.name),
+            "heat": heat_figure(run),
+            "hotspots": hotspot_figure(run, contract),
+            "choropleth": choropleth,
+            "indicators": indicators,
         },
         "problems": [
             {

@@ -23,6 +23,7 @@ from localsafety.diagnosis import selectors, services
 from localsafety.diagnosis.aggregates import ALL, contract_crime_table
 from localsafety.diagnosis.charts import bar_chart
 from localsafety.diagnosis.document import document_for
+from localsafety.diagnosis.document_figures import document_figures, indicator_lines
 from localsafety.diagnosis.forms import PriorityForm, ProblemEditForm, ProblemForm
 from localsafety.diagnosis.pdf import render_pdf
 from localsafety.territory.models import Area
@@ -221,8 +222,19 @@ def _charts(document: dict[str, Any]) -> list[tuple[str, str, str]]:
 @contract_view("record")
 def document(request: HttpRequest, contract: Contract) -> HttpResponse:
     doc = document_for(contract)
+    columns, lines, indicators_provenance = indicator_lines(doc)
     context = tab_context(request, contract, TAB)
-    context.update({"document": doc, "charts": _charts(doc), "subtab": "document"})
+    context.update(
+        {
+            "document": doc,
+            "charts": _charts(doc),
+            "figures": document_figures(doc),
+            "indicator_columns": columns,
+            "indicator_lines": lines,
+            "indicators_provenance": indicators_provenance,
+            "subtab": "document",
+        }
+    )
     return render(request, "diagnosis/document.html", context)
 
 
@@ -233,6 +245,8 @@ def document_pdf(request: HttpRequest, contract: Contract) -> HttpResponse:
         title=_("Local safety diagnosis: %(contract)s") % {"contract": contract.title},
         document=doc,
         charts=[(caption, svg) for _title, caption, svg in _charts(doc)],
+        figures=document_figures(doc),
+        indicators=indicator_lines(doc),
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="diagnosis-{contract.pk}.pdf"'
