@@ -3,6 +3,7 @@ comparison, the timetable, and the measures' forms. Thin: forms parse, services 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -519,24 +520,73 @@ def measure_publish(
     )
 
 
+def _add_to_measure(
+    request: AuthenticatedHttpRequest,
+    contract: Contract,
+    measure_id: int,
+    *,
+    form: Callable[[Measure], Any],
+    title: str,
+    add: Callable[[Measure, dict[str, Any]], object],
+    success: str,
+) -> HttpResponse:
+    """A form that adds a partner or a milestone to a measure, naming the measure's version."""
+    measure = _measure(request, contract, measure_id)
+    require(services.can_draft(request.user, contract.pk))
+    return form_page(
+        request,
+        contract=contract,
+        form=form(measure),
+        tab=TAB,
+        title=title,
+        action=lambda data: add(measure, data),
+        success=success,
+        next_url=lambda result: _measure_url(measure),
+    )
+
+
+def _remove_from_measure(
+    request: AuthenticatedHttpRequest,
+    contract: Contract,
+    model: type[MeasurePartner] | type[Milestone] | type[Indicator],
+    pk: int,
+    *,
+    remove: Callable[[Any, int], object],
+    success: str,
+) -> HttpResponse:
+    """Remove a partner, milestone or indicator of one of the contract's measures (404 for
+    one the person cannot see), naming the measure's version."""
+    child = get_object_for_user(
+        model.objects.visible_to(request.user)  # type: ignore[attr-defined]
+        .filter(contract=contract)
+        .select_related("measure"),
+        pk=pk,
+    )
+    require(services.can_draft(request.user, contract.pk))
+    return _post_on_measure(
+        request,
+        child.measure,
+        lambda expected: remove(child, expected),
+        success,
+        _measure_url(child.measure),
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 @contract_view(Need.RECORD)
 def partner_add(
     request: AuthenticatedHttpRequest, contract: Contract, measure_id: int
 ) -> HttpResponse:
-    measure = _measure(request, contract, measure_id)
-    require(services.can_draft(request.user, contract.pk))
-    form = forms.PartnerForm(
-        request.POST or None, contract=contract, initial={"version": measure.version}
-    )
-    return form_page(
+    return _add_to_measure(
         request,
-        contract=contract,
-        form=form,
-        tab=TAB,
+        contract,
+        measure_id,
+        form=lambda measure: forms.PartnerForm(
+            request.POST or None, contract=contract, initial={"version": measure.version}
+        ),
         title=_("Add a partner to the measure"),
-        action=lambda data: services.measure_partner_add(
+        add=lambda measure, data: services.measure_partner_add(
             actor=request.user,
             measure=measure,
             expected_version=data["version"],
@@ -545,7 +595,6 @@ def partner_add(
             terms=data["terms"],
         ),
         success=_("The partner was added."),
-        next_url=lambda result: _measure_url(measure),
     )
 
 
@@ -555,21 +604,15 @@ def partner_add(
 def partner_remove(
     request: AuthenticatedHttpRequest, contract: Contract, partner_id: int
 ) -> HttpResponse:
-    partner: MeasurePartner = get_object_for_user(
-        MeasurePartner.objects.visible_to(request.user)
-        .filter(contract=contract)
-        .select_related("measure"),
-        pk=partner_id,
-    )
-    require(services.can_draft(request.user, contract.pk))
-    return _post_on_measure(
+    return _remove_from_measure(
         request,
-        partner.measure,
-        lambda expected: services.measure_partner_remove(
+        contract,
+        MeasurePartner,
+        partner_id,
+        remove=lambda partner, expected: services.measure_partner_remove(
             actor=request.user, partner=partner, expected_version=expected
         ),
-        _("The partner was removed."),
-        _measure_url(partner.measure),
+        success=_("The partner was removed."),
     )
 
 
@@ -579,16 +622,15 @@ def partner_remove(
 def milestone_add(
     request: AuthenticatedHttpRequest, contract: Contract, measure_id: int
 ) -> HttpResponse:
-    measure = _measure(request, contract, measure_id)
-    require(services.can_draft(request.user, contract.pk))
-    form = forms.MilestoneForm(request.POST or None, initial={"version": measure.version})
-    return form_page(
+    return _add_to_measure(
         request,
-        contract=contract,
-        form=form,
-        tab=TAB,
+        contract,
+        measure_id,
+        form=lambda measure: forms.MilestoneForm(
+            request.POST or None, initial={"version": measure.version}
+        ),
         title=_("Add a milestone"),
-        action=lambda data: services.milestone_add(
+        add=lambda measure, data: services.milestone_add(
             actor=request.user,
             measure=measure,
             expected_version=data["version"],
@@ -597,7 +639,6 @@ def milestone_add(
             done_on=data["done_on"],
         ),
         success=_("The milestone was added."),
-        next_url=lambda result: _measure_url(measure),
     )
 
 
@@ -607,21 +648,15 @@ def milestone_add(
 def milestone_remove(
     request: AuthenticatedHttpRequest, contract: Contract, milestone_id: int
 ) -> HttpResponse:
-    milestone: Milestone = get_object_for_user(
-        Milestone.objects.visible_to(request.user)
-        .filter(contract=contract)
-        .select_related("measure"),
-        pk=milestone_id,
-    )
-    require(services.can_draft(request.user, contract.pk))
-    return _post_on_measure(
+    return _remove_from_measure(
         request,
-        milestone.measure,
-        lambda expected: services.milestone_remove(
+        contract,
+        Milestone,
+        milestone_id,
+        remove=lambda milestone, expected: services.milestone_remove(
             actor=request.user, milestone=milestone, expected_version=expected
         ),
-        _("The milestone was removed."),
-        _measure_url(milestone.measure),
+        success=_("The milestone was removed."),
     )
 
 
@@ -713,23 +748,13 @@ def version_summary(
 def indicator_delete(
     request: AuthenticatedHttpRequest, contract: Contract, indicator_id: int
 ) -> HttpResponse:
-    indicator: Indicator = get_object_for_user(
-        Indicator.objects.visible_to(request.user)
-        .filter(contract=contract)
-        .select_related("measure"),
-        pk=indicator_id,
+    return _remove_from_measure(
+        request,
+        contract,
+        Indicator,
+        indicator_id,
+        remove=lambda indicator, expected: services.indicator_delete(
+            actor=request.user, indicator=indicator, expected_version=expected
+        ),
+        success=_("The indicator was removed."),
     )
-    require(services.can_draft(request.user, contract.pk))
-    form = forms.VersionOnlyForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Reload the page and try again."))
-        return redirect(_measure_url(indicator.measure))
-    try:
-        services.indicator_delete(
-            actor=request.user, indicator=indicator, expected_version=form.cleaned_data["version"]
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The indicator was removed."))
-    return redirect(_measure_url(indicator.measure))
