@@ -398,8 +398,13 @@ def start_server(
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited early; see {log_path}")
         try:
-            with socket.create_connection((HOST, port), timeout=1):
-                return process, port
+            # The master accepts connections before its workers have imported the project
+            # (slow on a busy machine, or without compiled bytecode): wait for an answer.
+            connection = http.client.HTTPConnection(HOST, port, timeout=30)
+            connection.request("GET", "/healthz/", headers={"Host": HOST})
+            connection.getresponse().read()
+            connection.close()
+            return process, port
         except OSError:
             time.sleep(0.2)
     stop_server(process)
@@ -523,7 +528,7 @@ def bench_pages(
             plan_pages = [
                 ("plan", f"/contracts/{plan_contract}/plan/"),
                 ("gantt", f"/contracts/{plan_contract}/plan/versions/{plan_version}/timetable/"),
-                ("execution", f"/contracts/{plan_contract}/execution/"),
+                ("execution", f"/contracts/{plan_contract}/activities/execution/"),
                 ("nat-exec", "/activities/national/"),
             ]
             print(
@@ -969,6 +974,19 @@ def verify_writes(acks_path: str, run_tag: str) -> None:
     )
 
 
+def bench_password(*, reuse: bool) -> str:
+    """The generated national user's password: new for each generation, kept (git-ignored,
+    owner-only) beside the databases so that ``--reuse`` can sign in again."""
+    path = VAR / "bench-password"
+    if reuse and path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    password = secrets.token_urlsafe(16)
+    VAR.mkdir(parents=True, exist_ok=True)
+    path.write_text(password, encoding="utf-8")
+    path.chmod(0o600)
+    return password
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=200, help="requests per page (max 1000)")
@@ -1053,7 +1071,7 @@ def main() -> int:
         "LOCALSAFETY_ALLOWED_HOSTS": f"{HOST},localhost",
         "LOCALSAFETY_VAR_DIR": str(VAR),
         "LOCALSAFETY_LOG_LEVEL": "WARNING",
-        "LOCALSAFETY_BENCH_PASSWORD": secrets.token_urlsafe(16),
+        "LOCALSAFETY_BENCH_PASSWORD": bench_password(reuse=args.reuse),
         "PYTHONDONTWRITEBYTECODE": "1",
     }
     base_env.pop("DATABASE_URL", None)

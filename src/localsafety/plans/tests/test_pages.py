@@ -302,7 +302,7 @@ def _grow(world, version, count):
 def test_plan_page_and_gantt_queries_do_not_grow_with_measures(world, client_for, name):
     _plan, version, _measures = sample_plan(world)
     client = client_for(world.coordinator_a)
-    expected = {"version": 18, "version_gantt": 13}[name]
+    expected = {"version": 13, "version_gantt": 8}[name]
     assert_num_queries_stable(
         client,
         url(name, world.contract_a, version.pk),
