@@ -8,10 +8,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,10 +26,12 @@ from localsafety.activities.models import PARTICIPANT_FIELDS, Activity, Evidence
 from localsafety.activities.rules import ActivityRules
 from localsafety.contracts.access import scope_for
 from localsafety.contracts.models import Contract
+from localsafety.contracts.selectors import contracts_generation
 from localsafety.contracts.views.base import contract_view, tab_context
 from localsafety.core.access import get_object_for_user, require
 from localsafety.core.errors import DomainError, ImportRefused
 from localsafety.core.forms import add_service_error, form_status
+from localsafety.core.fragments import FRAGMENT_TIMEOUT, fragment_key
 from localsafety.core.http import AuthenticatedHttpRequest
 
 PAGE_SIZE = 50
@@ -345,23 +350,50 @@ PUBLISHED_UNTIL = dt.date(2019, 12, 31)
 
 
 def national(request: HttpRequest) -> HttpResponse:
-    """Totals over every contract, computed: public; per contract, national users only."""
+    """Totals over every contract, computed: public; per contract, national users only.
+
+    The figures are kept in the cache under the data's generation (``contracts_generation``:
+    any activity written anywhere moves it) and what the viewer may see, so they are never
+    stale; a miss costs one grouped pass over the activities (``national_summary``).
+    """
     scope = scope_for(request.user)
-    to_2019 = selectors.national_totals(until=PUBLISHED_UNTIL)
-    all_years = selectors.national_totals()
-    by_contract = selectors.national_by_contract(request.user) if scope.is_national else None
+    key = fragment_key(("activities-national", scope.is_national, *contracts_generation()))
+    summary: selectors.NationalSummary | None = cache.get(key) if key else None
+    if summary is None:
+        summary = selectors.national_summary(
+            until=PUBLISHED_UNTIL, with_contracts=scope.is_national
+        )
+        if key:
+            cache.set(key, summary, FRAGMENT_TIMEOUT)
+    base = reverse("activities:execution", args=[0]).replace("/0/", "/{}/")
     return render(
         request,
         "activities/national.html",
         {
             "nav": "overview",
-            "to_2019": to_2019,
-            "all_years": all_years,
+            "to_2019": summary.to_date,
+            "all_years": summary.all_years,
             "published_until": PUBLISHED_UNTIL,
-            "by_contract": by_contract,
+            "by_contract": summary.by_contract,
+            "contract_rows": format_html_join(
+                "",
+                '<tr><th scope="row"><a href="{}">{}</a></th><td class="num">{}</td>'
+                '<td class="num">{}</td><td class="num">{}</td><td class="num">{}</td></tr>',
+                (
+                    (
+                        base.format(line.contract_id),
+                        line.title,
+                        line.initiatives,
+                        line.people,
+                        floatformat(line.investment, "2g"),
+                        line.isolated,
+                    )
+                    for line in summary.by_contract or []
+                ),
+            ),
             "axis_chart": bar_chart(
                 title=_("Initiatives by axis"),
-                rows=[(line.label, [line.initiatives]) for line in all_years.by_axis],
+                rows=[(line.label, [line.initiatives]) for line in summary.all_years.by_axis],
                 series=[_("Initiatives")],
             ),
         },
