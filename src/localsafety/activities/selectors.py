@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from localsafety.activities.models import Activity, ActivityCost, ActivityStatus
+from localsafety.contracts.access import scope_for
 from localsafety.contracts.models import Axis, Contract
 from localsafety.plans.models import (
     APPROVED_VERSION_STATUSES,
@@ -43,6 +44,17 @@ def activity_list(user: Any, contract: Contract) -> QuerySet[Activity]:
         .select_related("contract", "organisation", "measure", "axis", "area")
         .order_by("-starts_on", "-pk")
     )
+
+
+def activity_reader(user: Any, contract: Contract) -> str:
+    """Which of ``contract``'s activities ``user`` reads, as a cache-key part: the whole
+    contract, or only some organisations' (``Activity.objects.visible_to``'s rule). The
+    fragment cache's audience names the contracts a person reads, not this finer rule, so a
+    cached summary of activities adds it to its key."""
+    scope = scope_for(user)
+    if scope.is_national or contract.pk in (scope.committee_contract_ids | scope.lead_contract_ids):
+        return "whole"
+    return "organisations:" + ",".join(str(pk) for pk in sorted(scope.organisation_ids))
 
 
 def version_in_force(contract: Contract) -> PlanVersion | None:
@@ -191,6 +203,7 @@ def execution(user: Any, contract: Contract, *, today: dt.date | None = None) ->
     measures = (
         list(
             Measure.objects.filter(plan_version=version)
+            .defer("description", "points", "place_note", "material")
             .select_related("axis", "kind", "responsible_organisation")
             .order_by("position", "pk")
         )
