@@ -8,11 +8,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import floatformat
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -32,7 +32,7 @@ from localsafety.contracts.views.base import contract_view, tab_context
 from localsafety.core.access import get_object_for_user, require
 from localsafety.core.errors import DomainError, ImportRefused
 from localsafety.core.forms import add_service_error, form_status
-from localsafety.core.fragments import FRAGMENT_TIMEOUT, fragment_key
+from localsafety.core.fragments import cached_fragment
 from localsafety.core.http import AuthenticatedHttpRequest
 
 PAGE_SIZE = 50
@@ -346,34 +346,38 @@ def _measure_rows(report: selectors.Execution) -> str:
 
 @contract_view("record")
 def execution(request: HttpRequest, contract: Contract) -> HttpResponse:
-    """Execution at a glance. The figures, the table's rows and the charts are kept in the
-    cache under the contract's generation (it moves with any write to its activities or its
-    plan), the day (late milestones) and what the viewer may see: never stale, and a visit
-    after the first costs no aggregate query."""
+    """Execution at a glance. Its body is cached under the contract's generation (it moves
+    with any write to the contract's activities or plan), the day (late milestones) and what
+    the viewer may see, down to the organisations whose activities they read: never stale,
+    and a visit after the first costs no aggregate query."""
     today = timezone.localdate()
-    key = fragment_key(
-        (
-            "activities-execution",
-            contract.pk,
-            contract.updated_at,
-            today,
-            selectors.activity_reader(request.user, contract),
-        )
-    )
-    figures: dict[str, Any] | None = cache.get(key) if key else None
-    if figures is None:
+
+    def body() -> str:
         report = selectors.execution(request.user, contract, today=today)
-        figures = {
-            "report": report,
-            "totals": selectors.totals(
-                Activity.objects.visible_to(request.user).of_contract(contract)
-            ),
-            "measure_rows": _measure_rows(report),
-            **_execution_charts(report),
-        }
-        if key:
-            cache.set(key, figures, FRAGMENT_TIMEOUT)
-    return render(request, "activities/execution.html", _context(request, contract, **figures))
+        totals = selectors.totals(Activity.objects.visible_to(request.user).of_contract(contract))
+        return render_to_string(
+            "activities/_execution_body.html",
+            {
+                "contract": contract,
+                "report": report,
+                "totals": totals,
+                "measure_rows": _measure_rows(report),
+                **_execution_charts(report),
+            },
+        )
+
+    key = (
+        "activities-execution",
+        contract.pk,
+        contract.updated_at,
+        today,
+        selectors.activity_reader(request.user, contract),
+    )
+    return render(
+        request,
+        "activities/execution.html",
+        _context(request, contract, body=cached_fragment(key, body)),
+    )
 
 
 @contract_view("record")
@@ -403,51 +407,53 @@ PUBLISHED_UNTIL = dt.date(2019, 12, 31)
 def national(request: HttpRequest) -> HttpResponse:
     """Totals over every contract, computed: public; per contract, national users only.
 
-    The figures are kept in the cache under the data's generation (``contracts_generation``:
-    any activity written anywhere moves it) and what the viewer may see, so they are never
-    stale; a miss costs one grouped pass over the activities (``national_summary``).
+    The body is cached under the data's generation (``contracts_generation``: any activity
+    written anywhere moves it) and what the viewer may see, so it is never stale; a miss
+    costs one grouped pass over the activities (``national_summary``).
     """
     scope = scope_for(request.user)
-    key = fragment_key(("activities-national", scope.is_national, *contracts_generation()))
-    summary: selectors.NationalSummary | None = cache.get(key) if key else None
-    if summary is None:
+
+    def body() -> str:
         summary = selectors.national_summary(
             until=PUBLISHED_UNTIL, with_contracts=scope.is_national
         )
-        if key:
-            cache.set(key, summary, FRAGMENT_TIMEOUT)
-    base = reverse("activities:execution", args=[0]).replace("/0/", "/{}/")
+        base = reverse("activities:execution", args=[0]).replace("/0/", "/{}/")
+        return render_to_string(
+            "activities/_national_body.html",
+            {
+                "to_2019": summary.to_date,
+                "all_years": summary.all_years,
+                "published_until": PUBLISHED_UNTIL,
+                "by_contract": summary.by_contract,
+                "contract_rows": format_html_join(
+                    "",
+                    '<tr><th scope="row"><a href="{}">{}</a></th><td class="num">{}</td>'
+                    '<td class="num">{}</td><td class="num">{}</td><td class="num">{}</td></tr>',
+                    (
+                        (
+                            base.format(line.contract_id),
+                            line.title,
+                            line.initiatives,
+                            line.people,
+                            floatformat(line.investment, "2g"),
+                            line.isolated,
+                        )
+                        for line in summary.by_contract or []
+                    ),
+                ),
+                "axis_chart": bar_chart(
+                    title=_("Initiatives by axis"),
+                    rows=[(line.label, [line.initiatives]) for line in summary.all_years.by_axis],
+                    series=[_("Initiatives")],
+                ),
+            },
+        )
+
+    key = ("activities-national", scope.is_national, *contracts_generation())
     return render(
         request,
         "activities/national.html",
-        {
-            "nav": "overview",
-            "to_2019": summary.to_date,
-            "all_years": summary.all_years,
-            "published_until": PUBLISHED_UNTIL,
-            "by_contract": summary.by_contract,
-            "contract_rows": format_html_join(
-                "",
-                '<tr><th scope="row"><a href="{}">{}</a></th><td class="num">{}</td>'
-                '<td class="num">{}</td><td class="num">{}</td><td class="num">{}</td></tr>',
-                (
-                    (
-                        base.format(line.contract_id),
-                        line.title,
-                        line.initiatives,
-                        line.people,
-                        floatformat(line.investment, "2g"),
-                        line.isolated,
-                    )
-                    for line in summary.by_contract or []
-                ),
-            ),
-            "axis_chart": bar_chart(
-                title=_("Initiatives by axis"),
-                rows=[(line.label, [line.initiatives]) for line in summary.all_years.by_axis],
-                series=[_("Initiatives")],
-            ),
-        },
+        {"nav": "overview", "body": cached_fragment(key, body)},
     )
 
 

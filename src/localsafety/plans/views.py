@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -28,6 +29,7 @@ from localsafety.contracts.views.base import contract_view, form_page, tab_conte
 from localsafety.core.access import get_object_for_user, require
 from localsafety.core.errors import DomainError
 from localsafety.core.forms import add_service_error, form_status
+from localsafety.core.fragments import cached_fragment
 from localsafety.core.http import AuthenticatedHttpRequest
 from localsafety.organisations.two_factor import require_recent_second_factor
 from localsafety.plans import forms, selectors, services
@@ -151,16 +153,30 @@ def _render_version(
     actions = version_actions(request.user, version)
     latest = versions[0]
     can_draft = services.can_draft(request.user, contract.pk)
+    can_edit = can_draft and version.is_editable
     context.update(
         {
             "plan": found,
             "version": version,
             "versions": versions,
             "in_force": selectors.version_in_force(versions),
-            "tree": _outline(
-                contract, selectors.version_tree(version, selectors.outline_measures(version))
+            # Cached under the contract's generation (any write to its plan moves it).
+            "outline": cached_fragment(
+                ("plan-outline", contract.pk, contract.updated_at, version.pk, can_edit),
+                lambda: render_to_string(
+                    "plans/_outline.html",
+                    {
+                        "contract": contract,
+                        "version": version,
+                        "can_edit": can_edit,
+                        "tree": _outline(
+                            contract,
+                            selectors.version_tree(version, selectors.outline_measures(version)),
+                        ),
+                    },
+                ),
             ),
-            "can_edit": can_draft and version.is_editable,
+            "can_edit": can_edit,
             "can_publish": services.can_judge(request.user, contract.pk),
             "can_revise": can_draft
             and version.pk == latest.pk
@@ -323,16 +339,29 @@ def version_compare(request: HttpRequest, contract: Contract, version_id: int) -
 def version_gantt(request: HttpRequest, contract: Contract, version_id: int) -> HttpResponse:
     version = _version(request, contract, version_id)
     today = timezone.localdate()
-    rows = selectors.gantt_rows(selectors.timetable_measures(version), today)
-    base = reverse("plans:measure", args=[contract.pk, 0])[: -len("0/")]
+
+    def timetable() -> str:
+        rows = selectors.gantt_rows(selectors.timetable_measures(version), today)
+        base = reverse("plans:measure", args=[contract.pk, 0])[: -len("0/")]
+        return render_to_string(
+            "plans/_timetable.html",
+            {
+                "lines": _timetable_lines(rows, today, base),
+                "svg": render_gantt(rows, today, link=lambda row: f"{base}{row.measure.pk}/"),
+            },
+        )
+
     context = tab_context(request, contract, TAB)
     context.update(
         {
             "plan": version.plan,
             "version": version,
-            "lines": _timetable_lines(rows, today, base),
             "today": today,
-            "svg": render_gantt(rows, today, link=lambda row: f"{base}{row.measure.pk}/"),
+            # Cached under the contract's generation and the day (today's line, what is late).
+            "timetable": cached_fragment(
+                ("plan-timetable", contract.pk, contract.updated_at, version.pk, today),
+                timetable,
+            ),
         }
     )
     return render(request, "plans/gantt.html", context)
