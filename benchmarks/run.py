@@ -62,6 +62,9 @@ RESULTS = REPO / "benchmarks" / "results" / "latest.json"
 DEFAULT_PG_URL = "postgres://localsafety:localsafety@127.0.0.1:5432/localsafety_bench"
 HOST = "127.0.0.1"
 TARGET_P95_MS = 150.0
+#: Issue 10's pages (the plan, the timetable of a 200-measure plan, the execution summary and
+#: the national execution view) have their own p95 target; the ratio target is the same.
+PAGE_TARGET_P95_MS = {"plan": 200.0, "gantt": 200.0, "execution": 200.0, "nat-exec": 200.0}
 TARGET_RATIO = 4.0
 WARMUP = 10
 PAGE_DEADLINE_S = 90.0  # a page that is this slow in total is cut short and reported as such
@@ -555,7 +558,7 @@ def bench_pages(
         for row in rows:
             row["ratio"] = round(row["p95_ms"] / baseline, 2) if baseline else None
             row["pass"] = bool(
-                row["p95_ms"] < TARGET_P95_MS
+                row["p95_ms"] < PAGE_TARGET_P95_MS.get(row["page"], TARGET_P95_MS)
                 and row["ratio"] is not None
                 and row["ratio"] <= TARGET_RATIO
                 and set(row["statuses"]) == {"200"}
@@ -788,7 +791,8 @@ def bench_load(
 def print_table(records: list[dict[str, Any]]) -> None:
     header = (
         f"{'database':10} {'user':9} {'page':8} {'path':24} {'p50 ms':>8} {'p95 ms':>8} "
-        f"{'x trivial':>9}  target (p95<{TARGET_P95_MS:.0f} ms, <={TARGET_RATIO:.0f}x)"
+        f"{'x trivial':>9}  target (p95<{TARGET_P95_MS:.0f} ms; plan pages <200 ms; "
+        f"<={TARGET_RATIO:.0f}x)"
     )
     print()
     print(header)
@@ -1135,6 +1139,7 @@ def main() -> int:
                 "requests_per_page": count,
                 "targets": {
                     "p95_ms": TARGET_P95_MS,
+                    "p95_ms_by_page": PAGE_TARGET_P95_MS,
                     "ratio_to_trivial": TARGET_RATIO,
                     "load_share_of_capacity": LOAD_TARGET_SHARE,
                 },

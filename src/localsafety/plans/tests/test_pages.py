@@ -382,3 +382,45 @@ def test_partners_and_milestones_are_added_and_removed_through_the_pages(world, 
     measure.refresh_from_db()
     client.post(url("milestone_remove", contract, milestone.pk), {"version": measure.version})
     assert not Milestone.objects.filter(pk=milestone.pk).exists()
+
+
+def test_measure_page_queries_do_not_grow_with_its_indicators_partners_and_milestones(
+    world, client_for
+):
+    from localsafety.plans.models import MeasurePartner, Milestone
+
+    _plan, _version, measures = sample_plan(world)
+    measure = measures[0]
+
+    def grow():
+        for number in range(12):
+            Indicator.objects.create(
+                measure=measure,
+                contract=world.contract_a,
+                level="output",
+                name=f"Grown indicator {number}",
+                unit="u",
+                direction="higher",
+            )
+            Milestone.objects.create(
+                measure=measure,
+                contract=world.contract_a,
+                title=f"Grown milestone {number}",
+                due_on=dt.date(2017, 1, 1) + dt.timedelta(days=number),
+            )
+        for organisation in (world.psp, world.town_a):
+            MeasurePartner.objects.create(
+                measure=measure, contract=world.contract_a, organisation=organisation, role="x"
+            )
+
+    assert_num_queries_stable(
+        client_for(world.coordinator_a),
+        url("measure", world.contract_a, measure.pk),
+        expected=QUERIES_MEASURE,
+        grow=grow,
+        shows_growth=lambda response: b"Grown milestone 11" in response.content
+        and b"Grown indicator 11" in response.content,
+    )
+
+
+QUERIES_MEASURE = 13
