@@ -367,7 +367,7 @@ def execution(request: HttpRequest, contract: Contract) -> HttpResponse:
         )
 
     key = (
-        "activities-execution",
+        "activities-execution-body",
         contract.pk,
         contract.updated_at,
         today,
@@ -449,7 +449,7 @@ def national(request: HttpRequest) -> HttpResponse:
             },
         )
 
-    key = ("activities-national", scope.is_national, *contracts_generation())
+    key = ("activities-national-body", scope.is_national, *contracts_generation())
     return render(
         request,
         "activities/national.html",
