@@ -410,8 +410,10 @@ def read_activities(
     try:
         table = tabular.read_table(data, name=file_label)
     except ImportRefused as refused:
-        for found in refused.problems:
-            problems.add(found["reason"], row=found.get("row", ""), column=found.get("column", ""))
+        for refusal in refused.problems:
+            problems.add(
+                refusal["reason"], row=refusal.get("row", ""), column=refusal.get("column", "")
+            )
         raise problems.refusal() from None
     if table.row_count > MAX_ROWS:
         problems.add(
@@ -470,9 +472,9 @@ def read_activities(
     texts = [table.column(labels[index]).to_pylist() for index in read]
     activities = []
     for number, values in zip(table.rows.tolist(), zip(*texts, strict=True), strict=True):
-        found = reader.read(number, dict(zip(read, values, strict=True)))
-        if found is not None:
-            activities.append(found)
+        checked = reader.read(number, dict(zip(read, values, strict=True)))
+        if checked is not None:
+            activities.append(checked)
     if problems.count:
         raise problems.refusal()
     if not activities:

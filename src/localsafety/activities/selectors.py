@@ -467,10 +467,10 @@ def _totals_from(rows: list[dict[str, Any]], prefix: str) -> Totals:
             key, label = axis.code, str(axis)
         else:
             key, label = "own", _("Contracts' own axes")
-        line = national.setdefault(key, TotalLine(label, key, 0, 0, ZERO))
-        line.initiatives += int(initiatives)
-        line.people += int(people)
-        line.investment += Decimal(investment)
+        total = national.setdefault(key, TotalLine(label, key, 0, 0, ZERO))
+        total.initiatives += int(initiatives)
+        total.people += int(people)
+        total.investment += Decimal(investment)
     order = {axis.code: axis.position for axis in axes.values() if axis.contract_id is None}
     by_axis_lines = sorted(
         national.values(), key=lambda line: (order.get(line.code, 99), line.code)

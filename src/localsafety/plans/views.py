@@ -670,10 +670,8 @@ def _remove_from_measure(
 ) -> HttpResponse:
     """Remove a partner, milestone or indicator of one of the contract's measures (404 for
     one the person cannot see), naming the measure's version."""
-    child = get_object_for_user(
-        model.objects.visible_to(request.user)  # type: ignore[attr-defined]
-        .filter(contract=contract)
-        .select_related("measure"),
+    child: Any = get_object_for_user(
+        model.objects.visible_to(request.user).filter(contract=contract).select_related("measure"),
         pk=pk,
     )
     require(services.can_draft(request.user, contract.pk))

@@ -418,8 +418,9 @@ def test_measure_page_queries_do_not_grow_with_its_indicators_partners_and_miles
         url("measure", world.contract_a, measure.pk),
         expected=QUERIES_MEASURE,
         grow=grow,
-        shows_growth=lambda response: b"Grown milestone 11" in response.content
-        and b"Grown indicator 11" in response.content,
+        shows_growth=lambda response: (
+            b"Grown milestone 11" in response.content and b"Grown indicator 11" in response.content
+        ),
     )
 
 
