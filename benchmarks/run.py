@@ -62,6 +62,9 @@ RESULTS = REPO / "benchmarks" / "results" / "latest.json"
 DEFAULT_PG_URL = "postgres://localsafety:localsafety@127.0.0.1:5432/localsafety_bench"
 HOST = "127.0.0.1"
 TARGET_P95_MS = 150.0
+#: Issue 10's pages (the plan, the timetable of a 200-measure plan, the execution summary and
+#: the national execution view) have their own p95 target; the ratio target is the same.
+PAGE_TARGET_P95_MS = {"plan": 200.0, "gantt": 200.0, "execution": 200.0, "nat-exec": 200.0}
 TARGET_RATIO = 4.0
 WARMUP = 10
 PAGE_DEADLINE_S = 90.0  # a page that is this slow in total is cut short and reported as such
@@ -398,8 +401,13 @@ def start_server(
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited early; see {log_path}")
         try:
-            with socket.create_connection((HOST, port), timeout=1):
-                return process, port
+            # The master accepts connections before its workers have imported the project
+            # (slow on a busy machine, or without compiled bytecode): wait for an answer.
+            connection = http.client.HTTPConnection(HOST, port, timeout=30)
+            connection.request("GET", "/healthz/", headers={"Host": HOST})
+            connection.getresponse().read()
+            connection.close()
+            return process, port
         except OSError:
             time.sleep(0.2)
     stop_server(process)
@@ -523,7 +531,7 @@ def bench_pages(
             plan_pages = [
                 ("plan", f"/contracts/{plan_contract}/plan/"),
                 ("gantt", f"/contracts/{plan_contract}/plan/versions/{plan_version}/timetable/"),
-                ("execution", f"/contracts/{plan_contract}/execution/"),
+                ("execution", f"/contracts/{plan_contract}/activities/execution/"),
                 ("nat-exec", "/activities/national/"),
             ]
             print(
@@ -550,7 +558,7 @@ def bench_pages(
         for row in rows:
             row["ratio"] = round(row["p95_ms"] / baseline, 2) if baseline else None
             row["pass"] = bool(
-                row["p95_ms"] < TARGET_P95_MS
+                row["p95_ms"] < PAGE_TARGET_P95_MS.get(row["page"], TARGET_P95_MS)
                 and row["ratio"] is not None
                 and row["ratio"] <= TARGET_RATIO
                 and set(row["statuses"]) == {"200"}
@@ -783,7 +791,8 @@ def bench_load(
 def print_table(records: list[dict[str, Any]]) -> None:
     header = (
         f"{'database':10} {'user':9} {'page':8} {'path':24} {'p50 ms':>8} {'p95 ms':>8} "
-        f"{'x trivial':>9}  target (p95<{TARGET_P95_MS:.0f} ms, <={TARGET_RATIO:.0f}x)"
+        f"{'x trivial':>9}  target (p95<{TARGET_P95_MS:.0f} ms; plan pages <200 ms; "
+        f"<={TARGET_RATIO:.0f}x)"
     )
     print()
     print(header)
@@ -969,6 +978,19 @@ def verify_writes(acks_path: str, run_tag: str) -> None:
     )
 
 
+def bench_password(*, reuse: bool) -> str:
+    """The generated national user's password: new for each generation, kept (git-ignored,
+    owner-only) beside the databases so that ``--reuse`` can sign in again."""
+    path = VAR / "bench-password"
+    if reuse and path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    password = secrets.token_urlsafe(16)
+    VAR.mkdir(parents=True, exist_ok=True)
+    path.write_text(password, encoding="utf-8")
+    path.chmod(0o600)
+    return password
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=200, help="requests per page (max 1000)")
@@ -1053,7 +1075,7 @@ def main() -> int:
         "LOCALSAFETY_ALLOWED_HOSTS": f"{HOST},localhost",
         "LOCALSAFETY_VAR_DIR": str(VAR),
         "LOCALSAFETY_LOG_LEVEL": "WARNING",
-        "LOCALSAFETY_BENCH_PASSWORD": secrets.token_urlsafe(16),
+        "LOCALSAFETY_BENCH_PASSWORD": bench_password(reuse=args.reuse),
         "PYTHONDONTWRITEBYTECODE": "1",
     }
     base_env.pop("DATABASE_URL", None)
@@ -1117,6 +1139,7 @@ def main() -> int:
                 "requests_per_page": count,
                 "targets": {
                     "p95_ms": TARGET_P95_MS,
+                    "p95_ms_by_page": PAGE_TARGET_P95_MS,
                     "ratio_to_trivial": TARGET_RATIO,
                     "load_share_of_capacity": LOAD_TARGET_SHARE,
                 },

@@ -1,7 +1,7 @@
 """The quick-entry form (phone-sized first) and the import form.
 
 The form only reads what was typed: ids, dates, ``3,5`` hours and ``1.234,56 €`` costs
-(``tabular.parse_decimal``); every rule is the service's (``rules.ActivityRules``).
+(``core.cells.parse_decimal``); every rule is the service's (``rules.ActivityRules``).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from localsafety.activities.models import (
     Sex,
 )
 from localsafety.activities.rules import ActivityRules, ActivityValues
-from localsafety.activities.tabular import parse_decimal
+from localsafety.core.cells import parse_decimal
 from localsafety.core.files import DOCUMENT_HELP
 from localsafety.core.forms import VersionField
 from localsafety.plans.models import FundingSource, Measure, TargetGroup

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+import io
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -42,27 +44,36 @@ from localsafety.activities.models import (
     participant_field,
 )
 from localsafety.activities.rules import ActivityRules, ActivityValues
-from localsafety.activities.tabular import (
-    Cell,
-    TableProblem,
-    cell_text,
-    column_letter,
-    normalise_header,
-    parse_count,
-    parse_date,
-    parse_decimal,
-    read_table,
-)
 from localsafety.contracts.access import scope_for
 from localsafety.contracts.generation import contract_generation_move
 from localsafety.contracts.models import Contract
-from localsafety.core.errors import ImportRefused
+from localsafety.core import tabular
+from localsafety.core.cells import parse_count, parse_date, parse_decimal
+from localsafety.core.errors import DomainError, ImportRefused
 from localsafety.core.files import sniff_document
 from localsafety.core.sizes import format_file_size
 from localsafety.organisations.models import User
 
 MAX_ROWS = 100_000
 PROBLEM_TEXT = 300
+SPREADSHEETS = {
+    "text/plain",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.oasis.opendocument.spreadsheet",
+}
+_UNITS = re.compile(r"\(.*?\)")
+
+
+def normalise_header(text: Any) -> str:
+    """``"Custo — Município (€)"`` → ``"custo_municipio"``: ``core.tabular.header_key``
+    (no accents or case, words joined by ``_``) with bracketed units dropped."""
+    return tabular.header_key(_UNITS.sub(" ", str(text or "")))
+
+
+def column_label(index: int, labels: list[str]) -> str:
+    """``B (Fim)``: the column as a spreadsheet names it, with its header as written."""
+    return f"{tabular.column_letter(index)} ({labels[index]})"
+
 
 #: Column name → the names people write for it (normalised).
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -177,8 +188,11 @@ class _RowReader:
         labels: list[str],
         default_organisation: int | None,
         problems: _Problems,
+        from_workbook: bool = False,
     ) -> None:
         self.rules = rules
+        # A workbook's number cells come as text with a decimal point (core.tabular).
+        self.point = from_workbook
         self.columns = columns
         self.labels = labels
         self.problems = problems
@@ -208,17 +222,17 @@ class _RowReader:
             normalise_header(code): pk for pk, code in rules.target_groups.items()
         }
 
-    def read(self, number: int, cells: list[Cell]) -> ActivityValues | None:
+    def read(self, number: int, cells: Mapping[int, str]) -> ActivityValues | None:
+        """``cells``: the text of each column read, by column index."""
         ok = True
-        raw: dict[str, Cell] = {}
+        raw: dict[str, str] = {}
         participants: dict[str, int] = {}
         costs: dict[int, Decimal] = {}
 
         def bad(index: int, reason: str) -> None:
             nonlocal ok
             ok = False
-            label = f"{column_letter(index)} ({self.labels[index]})"
-            self.problems.add(reason, row=number, column=label)
+            self.problems.add(reason, row=number, column=column_label(index, self.labels))
 
         for index, (what, detail) in self.columns.items():
             cell = cells[index]
@@ -227,9 +241,9 @@ class _RowReader:
                 continue
             try:
                 if what == "participant":
-                    participants[detail] = parse_count(cell)
-                elif what == "cost" and cell_text(cell):
-                    amount = parse_decimal(cell)
+                    participants[detail] = parse_count(cell, point_is_decimal=self.point)
+                elif what == "cost" and cell:
+                    amount = parse_decimal(cell, point_is_decimal=self.point)
                     if amount < 0:
                         raise ValueError(_("a cost cannot be negative"))
                     costs[detail] = amount
@@ -238,10 +252,10 @@ class _RowReader:
         index_of = {detail: index for index, (what, detail) in self.columns.items()}
 
         def text(name: str) -> str:
-            return cell_text(raw.get(name))
+            return raw.get(name, "")
 
-        def parsed(name: str, parser: Callable[[Cell], Any], *, required: bool = False) -> Any:
-            if name not in raw or not cell_text(raw[name]):
+        def parsed(name: str, parser: Callable[[str], Any], *, required: bool = False) -> Any:
+            if not raw.get(name):
                 if required:
                     if name in index_of:
                         bad(index_of[name], _("this column must be filled in"))
@@ -289,8 +303,13 @@ class _RowReader:
         area_id = looked_up(
             "area", self.areas, lambda: _("%(value)s is not in the contract's territory")
         )
-        latitude = parsed("latitude", lambda cell: float(parse_decimal(cell, places=8)))
-        longitude = parsed("longitude", lambda cell: float(parse_decimal(cell, places=8)))
+        # Coordinates never group thousands: a dot is their decimal point.
+        latitude = parsed(
+            "latitude", lambda cell: float(parse_decimal(cell, places=8, point_is_decimal=True))
+        )
+        longitude = parsed(
+            "longitude", lambda cell: float(parse_decimal(cell, places=8, point_is_decimal=True))
+        )
         axis_id = looked_up(
             "axis", self.axes, lambda: _("%(value)s is not an axis of this contract")
         )
@@ -302,9 +321,14 @@ class _RowReader:
         target_group_id = looked_up(
             "target_group", self.target_groups, lambda: _("%(value)s is not a target group")
         )
-        staff_hours = parsed("staff_hours", lambda cell: parse_decimal(cell, places=1))
-        volunteer_hours = parsed("volunteer_hours", lambda cell: parse_decimal(cell, places=1))
-        total = parsed("participants", parse_count)
+        staff_hours = parsed(
+            "staff_hours", lambda cell: parse_decimal(cell, places=1, point_is_decimal=self.point)
+        )
+        volunteer_hours = parsed(
+            "volunteer_hours",
+            lambda cell: parse_decimal(cell, places=1, point_is_decimal=self.point),
+        )
+        total = parsed("participants", lambda cell: parse_count(cell, point_is_decimal=self.point))
         if total is not None:
             cells_sum = sum(participants.values())
             if cells_sum and cells_sum != total:
@@ -343,11 +367,7 @@ class _RowReader:
             return None
         for name, reason in self.rules.problems(values):
             position = index_of.get(name)
-            label = (
-                f"{column_letter(position)} ({self.labels[position]})"
-                if position is not None
-                else name
-            )
+            label = column_label(position, self.labels) if position is not None else name
             self.problems.add(reason, row=number, column=label)
             ok = False
         return values if ok else None
@@ -379,40 +399,57 @@ def read_activities(
     if not data:
         problems.add(_("The file is empty."))
         raise problems.refusal()
-    import io
-
     try:
         content_type = sniff_document(data[:8192], io.BytesIO(data))
-        table = read_table(data, content_type=content_type)
-    except TableProblem as problem:
-        problems.add(problem.message)
+    except DomainError as error:  # the file's kind, found from its bytes
+        problems.add(error.message)
         raise problems.refusal() from None
-    except Exception as error:  # DomainError from the sniffer: the file's kind
-        message = getattr(error, "message", None)
-        if message is None:
-            raise
-        problems.add(message)
+    if content_type not in SPREADSHEETS:
+        problems.add(_("Upload a spreadsheet: CSV, XLSX or ODS."))
+        raise problems.refusal()
+    try:
+        table = tabular.read_table(data, name=file_label)
+    except ImportRefused as refused:
+        for refusal in refused.problems:
+            problems.add(
+                refusal["reason"], row=refusal.get("row", ""), column=refusal.get("column", "")
+            )
         raise problems.refusal() from None
-    if len(table.rows) > MAX_ROWS:
+    if table.row_count > MAX_ROWS:
         problems.add(
             _("The file has %(count)s rows; at most %(limit)s are imported at once.")
-            % {"count": len(table.rows), "limit": MAX_ROWS}
+            % {"count": table.row_count, "limit": MAX_ROWS}
         )
         raise problems.refusal()
     rules = ActivityRules(actor=actor, contract=contract)
     known = _column_map(rules)
+    labels = table.columns
     columns: dict[int, tuple[str, Any]] = {}
-    for index, name in enumerate(table.headers):
-        if not name:
-            continue
+    first_of: dict[tuple[str, Any], int] = {}
+    for index, label in enumerate(labels):
+        name = normalise_header(label)
         if name not in known:
             problems.add(
-                _("%(header)s is not a column the import knows") % {"header": table.labels[index]},
+                _("%(header)s is not a column the import knows") % {"header": label},
                 row=1,
-                column=column_letter(index),
+                column=tabular.column_letter(index),
             )
             continue
-        columns[index] = known[name]
+        meaning = known[name]
+        if meaning in first_of:
+            problems.add(
+                _("Columns %(first)s and %(second)s have the same header (%(name)s).")
+                % {
+                    "first": tabular.column_letter(first_of[meaning]),
+                    "second": tabular.column_letter(index),
+                    "name": label,
+                },
+                row=1,
+                column=tabular.column_letter(index),
+            )
+            continue
+        first_of[meaning] = index
+        columns[index] = meaning
     present = {detail for what, detail in columns.values() if what == "field"}
     for required in ("starts_on", "kind"):
         if required not in present:
@@ -425,15 +462,19 @@ def read_activities(
     reader = _RowReader(
         rules=rules,
         columns=columns,
-        labels=table.labels,
+        labels=labels,
         default_organisation=_default_organisation(actor, contract, rules),
         problems=problems,
+        from_workbook=table.format != tabular.CSV,
     )
+    # Only the columns the import reads, as Python strings, row by row.
+    read = sorted(columns)
+    texts = [table.column(labels[index]).to_pylist() for index in read]
     activities = []
-    for number, cells in table.rows:
-        values = reader.read(number, cells)
-        if values is not None:
-            activities.append(values)
+    for number, values in zip(table.rows.tolist(), zip(*texts, strict=True), strict=True):
+        checked = reader.read(number, dict(zip(read, values, strict=True)))
+        if checked is not None:
+            activities.append(checked)
     if problems.count:
         raise problems.refusal()
     if not activities:

@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from localsafety.activities.models import Activity, ActivityCost, ActivityStatus
+from localsafety.contracts.access import scope_for
 from localsafety.contracts.models import Axis, Contract
 from localsafety.plans.models import (
     APPROVED_VERSION_STATUSES,
@@ -43,6 +44,17 @@ def activity_list(user: Any, contract: Contract) -> QuerySet[Activity]:
         .select_related("contract", "organisation", "measure", "axis", "area")
         .order_by("-starts_on", "-pk")
     )
+
+
+def activity_reader(user: Any, contract: Contract) -> str:
+    """Which of ``contract``'s activities ``user`` reads, as a cache-key part: the whole
+    contract, or only some organisations' (``Activity.objects.visible_to``'s rule). The
+    fragment cache's audience names the contracts a person reads, not this finer rule, so a
+    cached summary of activities adds it to its key."""
+    scope = scope_for(user)
+    if scope.is_national or contract.pk in (scope.committee_contract_ids | scope.lead_contract_ids):
+        return "whole"
+    return "organisations:" + ",".join(str(pk) for pk in sorted(scope.organisation_ids))
 
 
 def version_in_force(contract: Contract) -> PlanVersion | None:
@@ -191,6 +203,7 @@ def execution(user: Any, contract: Contract, *, today: dt.date | None = None) ->
     measures = (
         list(
             Measure.objects.filter(plan_version=version)
+            .defer("description", "points", "place_note", "material")
             .select_related("axis", "kind", "responsible_organisation")
             .order_by("position", "pk")
         )
@@ -423,6 +436,113 @@ def national_by_contract(user: Any, *, until: dt.date | None = None) -> list[Con
         )
         for row in grouped
     ]
+
+
+@dataclass
+class NationalSummary:
+    to_date: Totals
+    all_years: Totals
+    #: Per contract, for national users only (None for everyone else).
+    by_contract: list[ContractLine] | None
+
+
+def _totals_from(rows: list[dict[str, Any]], prefix: str) -> Totals:
+    """``totals`` over rows already grouped by contract, axis and kind (``prefix`` picks the
+    figures: ``""`` for all years, ``"to_"`` for those up to the date)."""
+    from django.utils.translation import gettext as _
+
+    by_axis: dict[Any, list[int | Decimal]] = defaultdict(lambda: [0, 0, ZERO])
+    by_kind: dict[Any, list[int | Decimal]] = defaultdict(lambda: [0, 0, ZERO])
+    for row in rows:
+        if not row[f"{prefix}initiatives"]:
+            continue
+        for key, table in ((row["axis_id"], by_axis), (row["intervention_kind_id"], by_kind)):
+            line = table[key]
+            line[0] += row[f"{prefix}initiatives"]
+            line[1] += row[f"{prefix}people"]
+            line[2] += row[f"{prefix}investment"]
+    axes = {axis.pk: axis for axis in Axis.objects.filter(pk__in=[k for k in by_axis if k])}
+    kinds = {k.pk: k for k in InterventionKind.objects.filter(pk__in=[k for k in by_kind if k])}
+    national: dict[str, TotalLine] = {}
+    for axis_id, (initiatives, people, investment) in by_axis.items():
+        axis = axes.get(axis_id)
+        if axis is None:
+            key, label = "none", _("No axis (isolated actions)")
+        elif axis.contract_id is None:
+            key, label = axis.code, str(axis)
+        else:
+            key, label = "own", _("Contracts' own axes")
+        total = national.setdefault(key, TotalLine(label, key, 0, 0, ZERO))
+        total.initiatives += int(initiatives)
+        total.people += int(people)
+        total.investment += Decimal(investment)
+    order = {axis.code: axis.position for axis in axes.values() if axis.contract_id is None}
+    by_axis_lines = sorted(
+        national.values(), key=lambda line: (order.get(line.code, 99), line.code)
+    )
+    by_kind_lines = sorted(
+        (
+            TotalLine(
+                str(kinds[kind_id]) if kind_id in kinds else _("Not classified"),
+                kinds[kind_id].code if kind_id in kinds else "",
+                int(initiatives),
+                int(people),
+                Decimal(investment),
+            )
+            for kind_id, (initiatives, people, investment) in by_kind.items()
+        ),
+        key=lambda line: -line.initiatives,
+    )
+    return Totals(
+        by_axis=by_axis_lines,
+        by_kind=by_kind_lines,
+        initiatives=sum(line.initiatives for line in by_axis_lines),
+        people=sum(line.people for line in by_axis_lines),
+        investment=sum((line.investment for line in by_axis_lines), ZERO),
+    )
+
+
+def national_summary(*, until: dt.date, with_contracts: bool) -> NationalSummary:
+    """The national page in one pass over the activities: totals by axis and kind of
+    intervention for all years and up to ``until``, and (``with_contracts``: for national
+    users, who read every activity) the per-contract lines. One grouped query by contract,
+    axis and kind (a few thousand rows at national scale, summed here), plus the names of
+    the axes, kinds and contracts: the same figures as ``national_totals`` and
+    ``national_by_contract``, which scan the table once each."""
+    early = Q(starts_on__lte=until)
+    rows = list(
+        Activity.objects.filter(status=ActivityStatus.HELD)
+        .order_by()
+        .values("contract_id", "axis_id", "intervention_kind_id")
+        .annotate(
+            initiatives=Count("pk"),
+            people=Coalesce(Sum("participants"), 0),
+            investment=Coalesce(Sum("cost_total"), ZERO),
+            isolated=Count("pk", filter=Q(measure__isnull=True)),
+            to_initiatives=Count("pk", filter=early),
+            to_people=Coalesce(Sum("participants", filter=early), 0),
+            to_investment=Coalesce(Sum("cost_total", filter=early), ZERO),
+        )
+    )
+    by_contract = None
+    if with_contracts:
+        lines: dict[int, ContractLine] = {}
+        for row in rows:
+            line = lines.setdefault(
+                row["contract_id"], ContractLine(row["contract_id"], "", 0, 0, ZERO, 0)
+            )
+            line.initiatives += row["initiatives"]
+            line.people += row["people"]
+            line.investment += row["investment"]
+            line.isolated += row["isolated"]
+        for pk, title in Contract.objects.filter(pk__in=list(lines)).values_list("pk", "title"):
+            lines[pk].title = title
+        by_contract = sorted(lines.values(), key=lambda line: (-line.initiatives, line.title))
+    return NationalSummary(
+        to_date=_totals_from(rows, "to_"),
+        all_years=_totals_from(rows, ""),
+        by_contract=by_contract,
+    )
 
 
 # --- isolated actions and the measures they could serve ------------------------------------

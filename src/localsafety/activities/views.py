@@ -11,7 +11,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,10 +27,12 @@ from localsafety.activities.models import PARTICIPANT_FIELDS, Activity, Evidence
 from localsafety.activities.rules import ActivityRules
 from localsafety.contracts.access import scope_for
 from localsafety.contracts.models import Contract
+from localsafety.contracts.selectors import contracts_generation
 from localsafety.contracts.views.base import contract_view, tab_context
 from localsafety.core.access import get_object_for_user, require
 from localsafety.core.errors import DomainError, ImportRefused
 from localsafety.core.forms import add_service_error, form_status
+from localsafety.core.fragments import cached_fragment
 from localsafety.core.http import AuthenticatedHttpRequest
 
 PAGE_SIZE = 50
@@ -309,14 +315,68 @@ def _execution_charts(report: selectors.Execution) -> dict[str, Any]:
     }
 
 
+def _measure_rows(report: selectors.Execution) -> str:
+    """The by-measure table's rows, built in Python (a plan of 200 measures renders them in
+    a few milliseconds; the same figures and formats as the template filters give)."""
+    return format_html_join(
+        "",
+        '<tr><th scope="row">{}</th><td>{}</td><td class="num">{}</td><td class="num">{}</td>'
+        '<td class="num">{}</td><td class="num">{}</td><td class="num">{}</td>'
+        '<td class="num">{}</td><td class="num">{}</td><td class="num{}">{}</td></tr>',
+        (
+            (
+                str(row.measure),
+                row.measure.axis.code,
+                floatformat(row.planned_activities, 0)
+                if row.planned_activities is not None
+                else "—",
+                row.done.held,
+                row.done.scheduled,
+                row.done.people,
+                floatformat(row.done.hours, "0g"),
+                floatformat(row.budget, "2g"),
+                floatformat(row.done.spent, "2g"),
+                " late" if row.late_milestones else "",
+                row.late_milestones,
+            )
+            for row in report.measures
+        ),
+    )
+
+
 @contract_view("record")
 def execution(request: HttpRequest, contract: Contract) -> HttpResponse:
-    report = selectors.execution(request.user, contract)
-    totals = selectors.totals(Activity.objects.visible_to(request.user).of_contract(contract))
+    """Execution at a glance. Its body is cached under the contract's generation (it moves
+    with any write to the contract's activities or plan), the day (late milestones) and what
+    the viewer may see, down to the organisations whose activities they read: never stale,
+    and a visit after the first costs no aggregate query."""
+    today = timezone.localdate()
+
+    def body() -> str:
+        report = selectors.execution(request.user, contract, today=today)
+        totals = selectors.totals(Activity.objects.visible_to(request.user).of_contract(contract))
+        return render_to_string(
+            "activities/_execution_body.html",
+            {
+                "contract": contract,
+                "report": report,
+                "totals": totals,
+                "measure_rows": _measure_rows(report),
+                **_execution_charts(report),
+            },
+        )
+
+    key = (
+        "activities-execution-body",
+        contract.pk,
+        contract.updated_at,
+        today,
+        selectors.activity_reader(request.user, contract),
+    )
     return render(
         request,
         "activities/execution.html",
-        _context(request, contract, report=report, totals=totals, **_execution_charts(report)),
+        _context(request, contract, body=cached_fragment(key, body)),
     )
 
 
@@ -345,26 +405,55 @@ PUBLISHED_UNTIL = dt.date(2019, 12, 31)
 
 
 def national(request: HttpRequest) -> HttpResponse:
-    """Totals over every contract, computed: public; per contract, national users only."""
+    """Totals over every contract, computed: public; per contract, national users only.
+
+    The body is cached under the data's generation (``contracts_generation``: any activity
+    written anywhere moves it) and what the viewer may see, so it is never stale; a miss
+    costs one grouped pass over the activities (``national_summary``).
+    """
     scope = scope_for(request.user)
-    to_2019 = selectors.national_totals(until=PUBLISHED_UNTIL)
-    all_years = selectors.national_totals()
-    by_contract = selectors.national_by_contract(request.user) if scope.is_national else None
+
+    def body() -> str:
+        summary = selectors.national_summary(
+            until=PUBLISHED_UNTIL, with_contracts=scope.is_national
+        )
+        base = reverse("activities:execution", args=[0]).replace("/0/", "/{}/")
+        return render_to_string(
+            "activities/_national_body.html",
+            {
+                "to_2019": summary.to_date,
+                "all_years": summary.all_years,
+                "published_until": PUBLISHED_UNTIL,
+                "by_contract": summary.by_contract,
+                "contract_rows": format_html_join(
+                    "",
+                    '<tr><th scope="row"><a href="{}">{}</a></th><td class="num">{}</td>'
+                    '<td class="num">{}</td><td class="num">{}</td><td class="num">{}</td></tr>',
+                    (
+                        (
+                            base.format(line.contract_id),
+                            line.title,
+                            line.initiatives,
+                            line.people,
+                            floatformat(line.investment, "2g"),
+                            line.isolated,
+                        )
+                        for line in summary.by_contract or []
+                    ),
+                ),
+                "axis_chart": bar_chart(
+                    title=_("Initiatives by axis"),
+                    rows=[(line.label, [line.initiatives]) for line in summary.all_years.by_axis],
+                    series=[_("Initiatives")],
+                ),
+            },
+        )
+
+    key = ("activities-national-body", scope.is_national, *contracts_generation())
     return render(
         request,
         "activities/national.html",
-        {
-            "nav": "overview",
-            "to_2019": to_2019,
-            "all_years": all_years,
-            "published_until": PUBLISHED_UNTIL,
-            "by_contract": by_contract,
-            "axis_chart": bar_chart(
-                title=_("Initiatives by axis"),
-                rows=[(line.label, [line.initiatives]) for line in all_years.by_axis],
-                series=[_("Initiatives")],
-            ),
-        },
+        {"nav": "overview", "body": cached_fragment(key, body)},
     )
 
 

@@ -26,7 +26,6 @@ from localsafety.activities.models import (
     ActivityStatus,
 )
 from localsafety.activities.rules import ActivityValues
-from localsafety.activities.tabular import parse_decimal
 from localsafety.api.base import (
     ApiView,
     AuthenticatedRequest,
@@ -39,6 +38,7 @@ from localsafety.api.serializers import IdField, OrganisationRefSerializer, Vers
 from localsafety.contracts.access import scope_for
 from localsafety.contracts.models import Contract
 from localsafety.core.access import get_object_for_user
+from localsafety.core.cells import parse_decimal
 from localsafety.plans.models import FundingSource
 
 

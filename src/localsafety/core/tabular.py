@@ -261,13 +261,18 @@ def _read_spreadsheet(content: bytes, name: str, kind: str) -> Table:
     return Table(name=name, format=kind, columns=columns, data=data, rows=rows)
 
 
-def _cell_name(row: int, column: int) -> str:
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA: a column as a spreadsheet names it."""
     letters = ""
-    column += 1
-    while column:
-        column, remainder = divmod(column - 1, 26)
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
         letters = chr(65 + remainder) + letters
-    return f"{letters}{row + 1}"
+    return letters
+
+
+def _cell_name(row: int, column: int) -> str:
+    return f"{column_letter(column)}{row + 1}"
 
 
 def _checked_headers(header: list[str], name: str, row: int) -> list[str]:

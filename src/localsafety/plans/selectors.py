@@ -68,21 +68,58 @@ def version_measures(version: PlanVersion) -> list[Measure]:
     return list(measure_queryset().filter(plan_version=version).order_by("position", "pk"))
 
 
+#: Long fields of a measure that the outline and the timetable do not show.
+UNSHOWN = ("description", "points", "place_note", "material")
+
+
+def outline_measures(version: PlanVersion) -> list[Measure]:
+    """What the version page shows of each measure (axis, kind, period, responsible
+    organisation, its indicators' names): two queries, and only the rows it shows — a plan
+    of 200 measures does not load their partners, budgets and milestones."""
+    return list(
+        Measure.objects.filter(plan_version=version)
+        .defer(*UNSHOWN)
+        .select_related("axis", "kind", "responsible_organisation")
+        .prefetch_related(
+            Prefetch(
+                "indicators",
+                Indicator.objects.only("pk", "measure_id", "name", "level", "position"),
+            )
+        )
+        .order_by("position", "pk")
+    )
+
+
+def timetable_measures(version: PlanVersion) -> list[Measure]:
+    """What the timetable draws (axis, responsible organisation, period, milestones): two
+    queries."""
+    return list(
+        Measure.objects.filter(plan_version=version)
+        .defer(*UNSHOWN)
+        .select_related("axis", "responsible_organisation")
+        .prefetch_related(Prefetch("milestones", Milestone.objects.order_by("due_on", "pk")))
+        .order_by("position", "pk")
+    )
+
+
 @dataclass
 class ObjectiveBlock:
     objective: Objective
     measures: list[Measure] = field(default_factory=list)
 
 
-def version_tree(version: PlanVersion) -> list[ObjectiveBlock]:
-    """Objectives (with their problems) and, under each, its measures."""
+def version_tree(
+    version: PlanVersion, measures: list[Measure] | None = None
+) -> list[ObjectiveBlock]:
+    """Objectives (with their problems) and, under each, its measures (``measures``: the
+    version's measures as loaded by the caller; by default with every detail)."""
     objectives = list(
         Objective.objects.filter(plan_version=version)
         .prefetch_related("problems")
         .order_by("position", "pk")
     )
     blocks = {objective.pk: ObjectiveBlock(objective) for objective in objectives}
-    for measure in version_measures(version):
+    for measure in version_measures(version) if measures is None else measures:
         blocks[measure.objective_id].measures.append(measure)
     return list(blocks.values())
 

@@ -3,6 +3,8 @@ comparison, the timetable, and the measures' forms. Thin: forms parse, services 
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -10,8 +12,11 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -24,6 +29,7 @@ from localsafety.contracts.views.base import contract_view, form_page, tab_conte
 from localsafety.core.access import get_object_for_user, require
 from localsafety.core.errors import DomainError
 from localsafety.core.forms import add_service_error, form_status
+from localsafety.core.fragments import cached_fragment
 from localsafety.core.http import AuthenticatedHttpRequest
 from localsafety.organisations.two_factor import require_recent_second_factor
 from localsafety.plans import forms, selectors, services
@@ -31,6 +37,7 @@ from localsafety.plans.gantt import render_gantt
 from localsafety.plans.models import (
     APPROVED_VERSION_STATUSES,
     Indicator,
+    IndicatorLevel,
     Measure,
     MeasurePartner,
     Milestone,
@@ -146,14 +153,30 @@ def _render_version(
     actions = version_actions(request.user, version)
     latest = versions[0]
     can_draft = services.can_draft(request.user, contract.pk)
+    can_edit = can_draft and version.is_editable
     context.update(
         {
             "plan": found,
             "version": version,
             "versions": versions,
             "in_force": selectors.version_in_force(versions),
-            "tree": selectors.version_tree(version),
-            "can_edit": can_draft and version.is_editable,
+            # Cached under the contract's generation (any write to its plan moves it).
+            "outline": cached_fragment(
+                ("plan-outline", contract.pk, contract.updated_at, version.pk, can_edit),
+                lambda: render_to_string(
+                    "plans/_outline.html",
+                    {
+                        "contract": contract,
+                        "version": version,
+                        "can_edit": can_edit,
+                        "tree": _outline(
+                            contract,
+                            selectors.version_tree(version, selectors.outline_measures(version)),
+                        ),
+                    },
+                ),
+            ),
+            "can_edit": can_edit,
             "can_publish": services.can_judge(request.user, contract.pk),
             "can_revise": can_draft
             and version.pk == latest.pk
@@ -168,6 +191,37 @@ def _render_version(
         }
     )
     return render(request, "plans/version.html", context, status=status)
+
+
+def _outline(contract: Contract, tree: list[selectors.ObjectiveBlock]) -> list[dict[str, Any]]:
+    """The objectives and, under each, its measures as plain lines: links, labels and dates
+    computed once in Python, so that a plan of 200 measures renders in a few milliseconds."""
+    base = reverse("plans:measure", args=[contract.pk, 0])[: -len("0/")]
+    levels = {value: str(label) for value, label in IndicatorLevel.choices}
+    return [
+        {
+            "objective": block.objective,
+            "measures": [
+                {
+                    "pk": measure.pk,
+                    "url": f"{base}{measure.pk}/",
+                    "heading": str(measure),
+                    "published": measure.published,
+                    "axis": str(measure.axis),
+                    "kind": str(measure.kind),
+                    "period": f"{date_format(measure.starts_on, 'SHORT_DATE_FORMAT')} – "
+                    f"{date_format(measure.ends_on, 'SHORT_DATE_FORMAT')}",
+                    "responsible": str(measure.responsible_organisation),
+                    "indicators": "; ".join(
+                        f"{indicator.name} ({levels.get(indicator.level, indicator.level)})"
+                        for indicator in measure.indicators.all()
+                    ),
+                }
+                for measure in block.measures
+            ],
+        }
+        for block in tree
+    ]
 
 
 @login_required
@@ -285,18 +339,79 @@ def version_compare(request: HttpRequest, contract: Contract, version_id: int) -
 def version_gantt(request: HttpRequest, contract: Contract, version_id: int) -> HttpResponse:
     version = _version(request, contract, version_id)
     today = timezone.localdate()
-    rows = selectors.gantt_rows(selectors.version_measures(version), today)
+
+    def timetable() -> str:
+        rows = selectors.gantt_rows(selectors.timetable_measures(version), today)
+        base = reverse("plans:measure", args=[contract.pk, 0])[: -len("0/")]
+        return render_to_string(
+            "plans/_timetable.html",
+            {
+                "lines": _timetable_lines(rows, today, base),
+                "svg": render_gantt(rows, today, link=lambda row: f"{base}{row.measure.pk}/"),
+            },
+        )
+
     context = tab_context(request, contract, TAB)
     context.update(
         {
             "plan": version.plan,
             "version": version,
-            "rows": rows,
             "today": today,
-            "svg": render_gantt(rows, today, link=lambda row: _measure_url(row.measure)),
+            # Cached under the contract's generation and the day (today's line, what is late).
+            "timetable": cached_fragment(
+                ("plan-timetable", contract.pk, contract.updated_at, version.pk, today),
+                timetable,
+            ),
         }
     )
     return render(request, "plans/gantt.html", context)
+
+
+def _timetable_lines(
+    rows: list[selectors.GanttRow], today: dt.date, base: str
+) -> list[dict[str, Any]]:
+    """The timetable's table beside the figure, as plain lines computed in Python."""
+    late, reached = _("late"), _("reached")
+    states = {
+        "late": format_html('<span class="late">{}</span>', _("Late")),
+        "ended": _("Ended"),
+        "future": _("Not started"),
+        "running": _("Running"),
+    }
+    lines = []
+    for row in rows:
+        measure = row.measure
+        milestones = []
+        for milestone in measure.milestones.all():
+            text = f"{date_format(milestone.due_on, 'SHORT_DATE_FORMAT')} {milestone.title}"
+            if milestone in row.late_milestones:
+                milestones.append(format_html('{} <span class="late">({})</span>', text, late))
+            elif milestone.done_on:
+                milestones.append(format_html("{} ({})", text, reached))
+            else:
+                milestones.append(format_html("{}", text))
+        if row.is_late:
+            state = states["late"]
+        elif measure.ends_on < today:
+            state = states["ended"]
+        elif measure.starts_on > today:
+            state = states["future"]
+        else:
+            state = states["running"]
+        lines.append(
+            {
+                "group": row.group,
+                "url": f"{base}{measure.pk}/",
+                "heading": str(measure),
+                "starts_on": date_format(measure.starts_on, "SHORT_DATE_FORMAT"),
+                "ends_on": date_format(measure.ends_on, "SHORT_DATE_FORMAT"),
+                "milestones": format_html_join("; ", "{}", ((m,) for m in milestones))
+                if milestones
+                else "—",
+                "state": state,
+            }
+        )
+    return lines
 
 
 # --- objectives and measures --------------------------------------------------------------------
@@ -519,24 +634,71 @@ def measure_publish(
     )
 
 
+def _add_to_measure(
+    request: AuthenticatedHttpRequest,
+    contract: Contract,
+    measure_id: int,
+    *,
+    form: Callable[[Measure], Any],
+    title: str,
+    add: Callable[[Measure, dict[str, Any]], object],
+    success: str,
+) -> HttpResponse:
+    """A form that adds a partner or a milestone to a measure, naming the measure's version."""
+    measure = _measure(request, contract, measure_id)
+    require(services.can_draft(request.user, contract.pk))
+    return form_page(
+        request,
+        contract=contract,
+        form=form(measure),
+        tab=TAB,
+        title=title,
+        action=lambda data: add(measure, data),
+        success=success,
+        next_url=lambda result: _measure_url(measure),
+    )
+
+
+def _remove_from_measure(
+    request: AuthenticatedHttpRequest,
+    contract: Contract,
+    model: type[MeasurePartner] | type[Milestone] | type[Indicator],
+    pk: int,
+    *,
+    remove: Callable[[Any, int], object],
+    success: str,
+) -> HttpResponse:
+    """Remove a partner, milestone or indicator of one of the contract's measures (404 for
+    one the person cannot see), naming the measure's version."""
+    child: Any = get_object_for_user(
+        model.objects.visible_to(request.user).filter(contract=contract).select_related("measure"),
+        pk=pk,
+    )
+    require(services.can_draft(request.user, contract.pk))
+    return _post_on_measure(
+        request,
+        child.measure,
+        lambda expected: remove(child, expected),
+        success,
+        _measure_url(child.measure),
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 @contract_view(Need.RECORD)
 def partner_add(
     request: AuthenticatedHttpRequest, contract: Contract, measure_id: int
 ) -> HttpResponse:
-    measure = _measure(request, contract, measure_id)
-    require(services.can_draft(request.user, contract.pk))
-    form = forms.PartnerForm(
-        request.POST or None, contract=contract, initial={"version": measure.version}
-    )
-    return form_page(
+    return _add_to_measure(
         request,
-        contract=contract,
-        form=form,
-        tab=TAB,
+        contract,
+        measure_id,
+        form=lambda measure: forms.PartnerForm(
+            request.POST or None, contract=contract, initial={"version": measure.version}
+        ),
         title=_("Add a partner to the measure"),
-        action=lambda data: services.measure_partner_add(
+        add=lambda measure, data: services.measure_partner_add(
             actor=request.user,
             measure=measure,
             expected_version=data["version"],
@@ -545,7 +707,6 @@ def partner_add(
             terms=data["terms"],
         ),
         success=_("The partner was added."),
-        next_url=lambda result: _measure_url(measure),
     )
 
 
@@ -555,21 +716,15 @@ def partner_add(
 def partner_remove(
     request: AuthenticatedHttpRequest, contract: Contract, partner_id: int
 ) -> HttpResponse:
-    partner: MeasurePartner = get_object_for_user(
-        MeasurePartner.objects.visible_to(request.user)
-        .filter(contract=contract)
-        .select_related("measure"),
-        pk=partner_id,
-    )
-    require(services.can_draft(request.user, contract.pk))
-    return _post_on_measure(
+    return _remove_from_measure(
         request,
-        partner.measure,
-        lambda expected: services.measure_partner_remove(
+        contract,
+        MeasurePartner,
+        partner_id,
+        remove=lambda partner, expected: services.measure_partner_remove(
             actor=request.user, partner=partner, expected_version=expected
         ),
-        _("The partner was removed."),
-        _measure_url(partner.measure),
+        success=_("The partner was removed."),
     )
 
 
@@ -579,16 +734,15 @@ def partner_remove(
 def milestone_add(
     request: AuthenticatedHttpRequest, contract: Contract, measure_id: int
 ) -> HttpResponse:
-    measure = _measure(request, contract, measure_id)
-    require(services.can_draft(request.user, contract.pk))
-    form = forms.MilestoneForm(request.POST or None, initial={"version": measure.version})
-    return form_page(
+    return _add_to_measure(
         request,
-        contract=contract,
-        form=form,
-        tab=TAB,
+        contract,
+        measure_id,
+        form=lambda measure: forms.MilestoneForm(
+            request.POST or None, initial={"version": measure.version}
+        ),
         title=_("Add a milestone"),
-        action=lambda data: services.milestone_add(
+        add=lambda measure, data: services.milestone_add(
             actor=request.user,
             measure=measure,
             expected_version=data["version"],
@@ -597,7 +751,6 @@ def milestone_add(
             done_on=data["done_on"],
         ),
         success=_("The milestone was added."),
-        next_url=lambda result: _measure_url(measure),
     )
 
 
@@ -607,21 +760,15 @@ def milestone_add(
 def milestone_remove(
     request: AuthenticatedHttpRequest, contract: Contract, milestone_id: int
 ) -> HttpResponse:
-    milestone: Milestone = get_object_for_user(
-        Milestone.objects.visible_to(request.user)
-        .filter(contract=contract)
-        .select_related("measure"),
-        pk=milestone_id,
-    )
-    require(services.can_draft(request.user, contract.pk))
-    return _post_on_measure(
+    return _remove_from_measure(
         request,
-        milestone.measure,
-        lambda expected: services.milestone_remove(
+        contract,
+        Milestone,
+        milestone_id,
+        remove=lambda milestone, expected: services.milestone_remove(
             actor=request.user, milestone=milestone, expected_version=expected
         ),
-        _("The milestone was removed."),
-        _measure_url(milestone.measure),
+        success=_("The milestone was removed."),
     )
 
 
@@ -713,23 +860,13 @@ def version_summary(
 def indicator_delete(
     request: AuthenticatedHttpRequest, contract: Contract, indicator_id: int
 ) -> HttpResponse:
-    indicator: Indicator = get_object_for_user(
-        Indicator.objects.visible_to(request.user)
-        .filter(contract=contract)
-        .select_related("measure"),
-        pk=indicator_id,
+    return _remove_from_measure(
+        request,
+        contract,
+        Indicator,
+        indicator_id,
+        remove=lambda indicator, expected: services.indicator_delete(
+            actor=request.user, indicator=indicator, expected_version=expected
+        ),
+        success=_("The indicator was removed."),
     )
-    require(services.can_draft(request.user, contract.pk))
-    form = forms.VersionOnlyForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Reload the page and try again."))
-        return redirect(_measure_url(indicator.measure))
-    try:
-        services.indicator_delete(
-            actor=request.user, indicator=indicator, expected_version=form.cleaned_data["version"]
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The indicator was removed."))
-    return redirect(_measure_url(indicator.measure))

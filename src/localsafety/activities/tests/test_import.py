@@ -14,8 +14,8 @@ from openpyxl import Workbook
 
 from localsafety.activities.importing import activities_import
 from localsafety.activities.models import Activity, ActivityCost, ImportBatch
-from localsafety.activities.tabular import parse_date, parse_decimal
 from localsafety.activities.tests.factories import approved_plan
+from localsafety.core.cells import parse_date, parse_decimal
 from localsafety.core.errors import ImportRefused
 
 pytestmark = pytest.mark.django_db
@@ -196,3 +196,48 @@ def test_parse_decimal_reads_back_portuguese_writing(value):
 def test_parse_date_reads_day_month_year(day):
     assert parse_date(day.strftime("%d/%m/%Y")) == day
     assert parse_date(day.isoformat()) == day
+
+
+def test_two_columns_for_the_same_thing_are_refused(world, plan_a):
+    """``date`` and ``data`` both mean the start: which one counts would be a guess."""
+    data = "date;data;kind\n01/03/2017;02/03/2017;session\n"
+    with pytest.raises(ImportRefused) as caught:
+        activities_import(
+            actor=world.partner_a, contract=world.contract_a, data=data.encode(), file_label="a.csv"
+        )
+    assert "Columns A and B have the same header (data)" in caught.value.problems[0]["reason"]
+    assert not Activity.objects.exists()
+
+
+def test_a_column_with_data_but_no_header_is_refused(world, plan_a):
+    data = "date;;kind\n01/03/2017;12;session\n"
+    with pytest.raises(ImportRefused) as caught:
+        activities_import(
+            actor=world.partner_a, contract=world.contract_a, data=data.encode(), file_label="a.csv"
+        )
+    problem = caught.value.problems[0]
+    assert "Column 2 has no header" in problem["reason"]
+    assert (problem["file"], problem["row"]) == ("a.csv", "1")
+
+
+def test_a_workbook_number_with_three_decimals_is_not_read_as_thousands(world, plan_a):
+    """A workbook's number cell comes as text with a decimal point: 2.125 hours stay 2.125
+    (refused: one decimal at most), never 2125; in a CSV, ``38.123`` groups thousands
+    except in a coordinate."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["date", "title", "kind", "staff_hours", "cost_ministry"])
+    sheet.append([dt.datetime(2017, 5, 2), "Visit", "visit", 2.125, 10])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(ImportRefused) as caught:
+        activities_import(
+            actor=world.partner_a,
+            contract=world.contract_a,
+            data=buffer.getvalue(),
+            file_label="a.xlsx",
+        )
+    assert "more than 1 decimal places" in caught.value.problems[0]["reason"]
+    assert caught.value.problems[0]["field"].startswith("D")
+    assert parse_decimal("38.123", places=8, point_is_decimal=True) == Decimal("38.123")
+    assert parse_decimal("38.123", places=8) == Decimal("38123")

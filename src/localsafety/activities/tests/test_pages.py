@@ -272,7 +272,7 @@ def test_national_query_count_is_pinned(world, plan_a, client_for):
 
 QUERIES_LIST = 7
 QUERIES_EXECUTION = 19
-QUERIES_NATIONAL = 16
+QUERIES_NATIONAL = 12
 
 
 def test_isolated_actions_query_count_is_pinned(world, plan_a, client_for):
@@ -323,3 +323,90 @@ def test_public_plan_page_shows_progress_of_published_measures_only(world, plan_
     assert plan_a.measure.title in text and ">17<" in text
     assert plan_a.other_measure.title not in text and ">93<" not in text
     assert "Secret title" not in text
+
+
+def test_national_summary_equals_a_loop_over_the_rows(world, plan_a):
+    """The national page's one-pass summary against a plain loop over the activities and
+    against the separate per-table reads (``national_totals``, ``national_by_contract``)."""
+    from localsafety.activities import selectors
+    from localsafety.contracts.models import Axis
+
+    until = dt.date(2019, 12, 31)
+    _log(world, plan_a, participants={"p_men_18_24": 4}, costs={source("ministry"): Decimal(50)})
+    _log(
+        world,
+        plan_a,
+        starts_on=dt.date(2020, 2, 1),
+        participants={"p_women_65plus": 7},
+        costs={source("municipality"): Decimal("12.5")},
+    )
+    _log(world, plan_a, status="planned", starts_on=dt.date(2018, 5, 1))
+    services.activity_create(
+        actor=world.coordinator_a,
+        contract=world.contract_a,
+        values=values(
+            organisation_id=world.ngo_a.pk,
+            title="Isolated",
+            axis_id=Axis.objects.national().get(code="iv").pk,
+            participants={"p_men_25_64": 3},
+        ),
+    )
+    summary = selectors.national_summary(until=until, with_contracts=True)
+    held = [a for a in Activity.objects.all() if a.status == "held"]
+    early = [a for a in held if a.starts_on <= until]
+    for totals, rows in ((summary.all_years, held), (summary.to_date, early)):
+        assert totals.initiatives == len(rows) > 0
+        assert totals.people == sum(a.participants for a in rows)
+        assert totals.investment == sum((a.cost_total for a in rows), Decimal(0))
+    assert len(early) < len(held)
+
+    def lines(found):
+        return sorted((x.code, x.label, x.initiatives, x.people, x.investment) for x in found)
+
+    for totals, reference in (
+        (summary.all_years, selectors.national_totals()),
+        (summary.to_date, selectors.national_totals(until=until)),
+    ):
+        assert lines(totals.by_axis) == lines(reference.by_axis)
+        assert lines(totals.by_kind) == lines(reference.by_kind)
+    assert summary.by_contract == selectors.national_by_contract(world.national)
+    assert summary.by_contract[0].isolated == 1
+    assert selectors.national_summary(until=until, with_contracts=False).by_contract is None
+
+
+def test_national_page_figures_follow_a_new_activity_at_once(world, plan_a, client_for):
+    """The figures are cached under the data's generation: a new activity shows at once."""
+    import re
+
+    _log(world, plan_a, participants={"p_men_18_24": 4})
+    client = client_for(world.national)
+
+    def initiatives():
+        page = client.get(reverse("activities:national")).content
+        return int(re.search(rb'id="initiatives-2019">(\d+)<', page).group(1))
+
+    assert initiatives() == initiatives() == 1
+    _log(world, plan_a, title="Second")
+    assert initiatives() == 2
+
+
+def test_cached_execution_figures_are_the_readers_own(world, plan_a, client_for):
+    """The execution page's body is cached, but a partner who reads only its own
+    organisation's activities never gets the committee's figures (or the reverse), and a new
+    activity shows at once."""
+    import re
+
+    _log(world, plan_a, title="Own workshop")
+    _log(world, plan_a, organisation=world.town_a, title="Municipal patrol")
+    committee = client_for(world.mayor_a)
+    partner = client_for(world.partner_a)
+
+    def held(client):
+        page = client.get(url("execution", world)).content.decode()
+        return int(re.search(r"<strong>(\d+)</strong> activities held", page).group(1))
+
+    assert held(committee) == 2
+    assert held(partner) == 1
+    assert held(committee) == 2
+    _log(world, plan_a, title="Another workshop")
+    assert held(partner) == 2

@@ -1,10 +1,13 @@
 """Plans and activities at scale: per generated contract, one approved plan version with its
-measures (budget lines, a milestone), and activities under them, a tenth of them isolated.
+measures (target groups, partners, budget lines, a milestone, an output and an outcome
+indicator), and activities under them, a tenth of them isolated.
 
-National scale: 500 contracts x 20 measures = 10,000 measures and x 400 activities =
-200,000 activities (issue 10, Performance). Plans are written with ``bulk_create``;
-activities and their costs with one ``executemany`` each (``activities.importing.raw_insert``),
-so the national scale stays in seconds. Everything is marked with the run's note.
+National scale (issue 10, Performance): 500 contracts, 10,000 measures, 200,000 activities.
+The first contract's plan is the large one (200 measures, so the timetable of a large plan is
+measured); the other 9,800 measures are spread evenly over the other contracts, and every
+contract gets 20 activities per measure. Plans are written with ``bulk_create``; activities
+and their costs with one ``executemany`` each (``activities.importing.raw_insert``), so the
+national scale stays in seconds. Everything is marked with the run's note.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import datetime as dt
 import random
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -35,27 +39,55 @@ from localsafety.contracts.models import Axis, BodyMember, Contract
 from localsafety.devdata.generator.base import SYNTHETIC, Scale, bulk
 from localsafety.organisations.models import Membership
 from localsafety.plans.models import (
+    Computation,
+    Direction,
+    Frequency,
     FundingSource,
+    Indicator,
+    IndicatorLevel,
+    IndicatorTemplate,
     InterventionKind,
     Measure,
     MeasureBudget,
+    MeasurePartner,
     Milestone,
     Objective,
     Plan,
     PlanVersion,
+    TargetGroup,
     VersionStatus,
 )
 from localsafety.plans.reference import ensure_plan_reference
 
-#: Scale name -> (measures per contract, activities per contract).
-PER_CONTRACT = {"national": (20, 400), "small": (3, 12)}
+
+@dataclass(frozen=True)
+class PlanSizes:
+    measures_per_contract: int
+    #: The first contract's plan: the large plan whose pages the benchmark times.
+    largest_plan: int
+    activities_per_measure: int
+
+    def measures(self, contracts: int) -> list[int]:
+        """Measures per contract, largest first, summing to ``measures_per_contract`` each."""
+        if contracts == 0:
+            return []
+        total = self.measures_per_contract * contracts
+        largest = min(self.largest_plan, total - (contracts - 1))
+        rest, extra = divmod(total - largest, contracts - 1) if contracts > 1 else (0, 0)
+        return [largest] + [rest + (1 if index < extra else 0) for index in range(contracts - 1)]
+
+
+#: Scale name -> sizes. National: 500 x 20 = 10,000 measures (one plan of 200), x 20 =
+#: 200,000 activities.
+SIZES = {"national": PlanSizes(20, 200, 20), "small": PlanSizes(3, 8, 4)}
+ROLES = ["Parceiro executor", "Apoio logístico", "Cofinanciador", "Sinalização de casos"]
 KIND_BY_AXIS = {"i": "session", "ii": "works", "iii": "visit", "iv": "event"}
 
 
 def create_plans_and_activities(
     *, scale: Scale, rng: random.Random, note: str, log: Callable[[str], None]
 ) -> dict[str, int]:
-    measures_each, activities_each = PER_CONTRACT.get(scale.name, (3, 12))
+    sizes = SIZES.get(scale.name, SIZES["small"])
     ensure_plan_reference()
     contracts = list(Contract.objects.filter(source_note=note).order_by("pk"))
     if not contracts:
@@ -121,11 +153,17 @@ def create_plans_and_activities(
     )
     by_contract = {contract.pk: contract for contract in contracts}
     measure_rows = []
-    for version, objective in zip(versions, objectives, strict=True):
+    for version, objective, measures_each in zip(
+        versions, objectives, sizes.measures(len(versions)), strict=True
+    ):
         contract = by_contract[version.contract_id]
+        others = [o for o in partners.get(contract.pk, []) if o != contract.lead_organisation_id]
         for position in range(measures_each):
             axis = axes[position % len(axes)]
             starts = dt.date(2017, 1, 1) + dt.timedelta(days=rng.randrange(1200))
+            responsible = contract.lead_organisation_id
+            if others and rng.random() < 0.4:
+                responsible = rng.choice(others)
             measure_rows.append(
                 Measure(
                     plan_version=version,
@@ -137,24 +175,15 @@ def create_plans_and_activities(
                     kind_id=rng.choice(kinds.get(axis.code) or kinds[""]),
                     starts_on=starts,
                     ends_on=starts + dt.timedelta(days=rng.randrange(365, 1500)),
-                    responsible_organisation_id=contract.lead_organisation_id,
+                    responsible_organisation_id=responsible,
+                    staff_count=rng.randrange(1, 6),
+                    staff_hours=Decimal(rng.randrange(20, 400)),
                     published=rng.random() < 0.5,
                     position=position,
                 )
             )
     measures = bulk(Measure, measure_rows)
-    bulk(
-        MeasureBudget,
-        [
-            MeasureBudget(
-                measure=measure,
-                contract_id=measure.contract_id,
-                funding_source_id=rng.choice(sources[:3]),
-                amount=Decimal(rng.randrange(1_000, 50_000)),
-            )
-            for measure in measures
-        ],
-    )
+    _measure_details(measures, partners=partners, sources=sources, rng=rng)
     today = timezone.localdate()
     bulk(
         Milestone,
@@ -167,6 +196,17 @@ def create_plans_and_activities(
                 done_on=None if rng.random() < 0.3 else measure.starts_on + dt.timedelta(days=170),
             )
             for measure in measures
+        ]
+        + [
+            Milestone(
+                measure=measure,
+                contract_id=measure.contract_id,
+                title="Relatório final",
+                due_on=measure.ends_on,
+                done_on=measure.ends_on if measure.ends_on < today else None,
+            )
+            for measure in measures
+            if rng.random() < 0.5
         ],
     )
     log(f"Plans: {len(plans)} approved, {len(measures)} measures.")
@@ -180,9 +220,10 @@ def create_plans_and_activities(
     for contract in contracts:
         organisations = partners.get(contract.pk) or [contract.lead_organisation_id]
         creator = author_of[contract.lead_organisation_id]
-        for _number in range(activities_each):
+        served = measures_of[contract.pk]
+        for _number in range(sizes.activities_per_measure * len(served)):
             isolated = rng.random() < 0.1
-            measure = rng.choice(measures_of[contract.pk])
+            measure = rng.choice(served)
             last = min(measure.ends_on, today)
             span = max((last - measure.starts_on).days, 1)
             starts_on = measure.starts_on + dt.timedelta(days=rng.randrange(span))
@@ -236,3 +277,97 @@ def create_plans_and_activities(
     contract_generation_move(Q(source_note=note))
     log(f"Activities: {len(ids)} ({len(cost_rows)} with costs).")
     return {"plans": len(plans), "measures": len(measures), "activities": len(ids)}
+
+
+def _measure_details(
+    measures: list[Measure],
+    *,
+    partners: dict[int, list[int]],
+    sources: list[int],
+    rng: random.Random,
+) -> None:
+    """What a written measure carries besides its dates: target groups, partners with their
+    roles, a budget line or two, an output indicator from the national catalogue (computed
+    from the activities) and an outcome indicator defined locally."""
+    groups = list(TargetGroup.objects.order_by("position").values_list("pk", flat=True))
+    template = IndicatorTemplate.objects.filter(computation=Computation.ACTIVITY_COUNT).first()
+    through = Measure.target_groups.through
+    bulk(
+        through,
+        [
+            through(measure_id=measure.pk, targetgroup_id=group)
+            for measure in measures
+            for group in rng.sample(groups, min(len(groups), rng.randrange(1, 3)))
+        ],
+    )
+    partner_rows = []
+    for measure in measures:
+        candidates = [
+            o
+            for o in partners.get(measure.contract_id, [])
+            if o != measure.responsible_organisation_id
+        ]
+        for organisation in rng.sample(candidates, min(len(candidates), rng.randrange(1, 3))):
+            partner_rows.append(
+                MeasurePartner(
+                    measure=measure,
+                    contract_id=measure.contract_id,
+                    organisation_id=organisation,
+                    role=rng.choice(ROLES),
+                    terms="Protocolo de colaboração (sintético)",
+                )
+            )
+    bulk(MeasurePartner, partner_rows)
+    bulk(
+        MeasureBudget,
+        [
+            MeasureBudget(
+                measure=measure,
+                contract_id=measure.contract_id,
+                funding_source_id=source,
+                amount=Decimal(rng.randrange(1_000, 50_000)),
+            )
+            for measure in measures
+            for source in rng.sample(sources[:3], rng.randrange(1, 3))
+        ],
+    )
+    indicators = []
+    for measure in measures:
+        if template is not None:
+            indicators.append(
+                Indicator(
+                    measure=measure,
+                    contract_id=measure.contract_id,
+                    template=template,
+                    level=template.level,
+                    name=template.name_pt,
+                    definition=template.definition_pt,
+                    unit=template.unit,
+                    direction=template.direction,
+                    source=template.source,
+                    frequency=template.frequency,
+                    computation=template.computation,
+                    target_value=Decimal(rng.randrange(10, 60)),
+                    target_on=measure.ends_on,
+                    position=0,
+                )
+            )
+        baseline = Decimal(rng.randrange(20, 80))
+        indicators.append(
+            Indicator(
+                measure=measure,
+                contract_id=measure.contract_id,
+                level=IndicatorLevel.OUTCOME,
+                name="Residentes que se sentem inseguros à noite (sintético)",
+                unit="%",
+                direction=Direction.LOWER,
+                source="Inquérito local de segurança",
+                frequency=Frequency.YEARLY,
+                baseline_value=baseline,
+                baseline_on=measure.starts_on,
+                target_value=baseline - Decimal(rng.randrange(5, 15)),
+                target_on=measure.ends_on,
+                position=1,
+            )
+        )
+    bulk(Indicator, indicators)

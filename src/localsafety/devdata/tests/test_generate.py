@@ -177,10 +177,10 @@ def test_generated_stages_follow_the_workflow_transitions(generated: None) -> No
 def test_plans_and_activities_are_generated_consistently(generated: None) -> None:
     """Every generated contract has an approved plan; activities respect the rules the
     services enforce (the measure's contract and start, isolated ones without a measure)."""
-    from django.db.models import F
+    from django.db.models import F, Q
 
     from localsafety.activities.models import Activity, ActivityCost
-    from localsafety.plans.models import Measure, PlanVersion
+    from localsafety.plans.models import Measure, MeasurePartner, PlanVersion
 
     contracts = Contract.objects.filter(source_note__startswith=MARKER).count()
     assert PlanVersion.objects.filter(status="approved").count() == contracts
@@ -191,6 +191,35 @@ def test_plans_and_activities_are_generated_consistently(generated: None) -> Non
     assert not with_measure.exclude(measure__contract_id=F("contract_id")).exists()
     assert not with_measure.filter(starts_on__lt=F("measure__starts_on")).exists()
     assert activities.filter(measure__isnull=True).exists()
+    # One large plan (the benchmark times its pages), the rest spread evenly; every measure
+    # is written out: target groups, partners, budget, milestones, indicators, activities.
+    from django.db.models import Count
+
+    from localsafety.devdata.generator.activities import SIZES
+
+    sizes = sorted(
+        PlanVersion.objects.annotate(n=Count("measures")).values_list("n", flat=True),
+        reverse=True,
+    )
+    assert sizes[0] == SIZES["small"].largest_plan
+    assert max(sizes[1:]) - min(sizes[1:]) <= 1
+    bare = Measure.objects.annotate(
+        groups=Count("target_groups", distinct=True),
+        partner_count=Count("partners", distinct=True),
+        budget=Count("budget_lines", distinct=True),
+        milestone_count=Count("milestones", distinct=True),
+        indicator_count=Count("indicators", distinct=True),
+    ).filter(
+        Q(groups=0)
+        | Q(partner_count=0)
+        | Q(budget=0)
+        | Q(milestone_count=0)
+        | Q(indicator_count__lt=2)
+    )
+    assert not bare.exists()
+    assert not MeasurePartner.objects.filter(
+        organisation_id=F("measure__responsible_organisation_id")
+    ).exists()
     for activity in activities.filter(cost_total__gt=0)[:20]:
         assert sum(c.amount for c in ActivityCost.objects.filter(activity=activity)) == (
             activity.cost_total
