@@ -202,6 +202,9 @@ def measure_snapshot(measure: Measure) -> dict[str, str]:
         _("Kind of intervention"): str(measure.kind),
         _("Target groups"): ", ".join(sorted(str(g) for g in measure.target_groups.all())),
         _("Places"): ", ".join(sorted(a.name for a in measure.areas.all())),
+        _("Points"): "; ".join(
+            f"{p.get('label', '')} ({p.get('lat')}, {p.get('lon')})" for p in measure.points or []
+        ),
         _("Start"): measure.starts_on.isoformat(),
         _("End"): measure.ends_on.isoformat(),
         _("Responsible organisation"): str(measure.responsible_organisation),

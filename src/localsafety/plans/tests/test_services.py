@@ -332,3 +332,24 @@ def test_the_plan_stage_of_a_contract_with_a_plan_is_decided_on_the_plan(world, 
     assert response.status_code == 400
     stage.refresh_from_db()
     assert stage.status == StageStatus.IN_PREPARATION
+
+
+def test_compare_shows_a_measure_whose_points_moved(world):
+    open_plan_stage(world)
+    plan, version, _measures = sample_plan(world, measures=1)
+    decide(world.coordinator_a, version, "submit")
+    decide(world.mayor_a, version, "approve")
+    plan.refresh_from_db()
+    second = services.plan_version_new(
+        actor=world.coordinator_a, plan=plan, expected_version=plan.version
+    )
+    measure = second.measures.get()
+    services.measure_update(
+        actor=world.coordinator_a,
+        measure=measure,
+        expected_version=measure.version,
+        changes={"points": [{"label": "Escola", "lat": 38.72, "lon": -9.14}]},
+    )
+    (change,) = selectors.compare_versions(version, second)
+    assert change.status == "changed"
+    assert {c.label: c.after for c in change.changes}["Points"] == "Escola (38.72, -9.14)"
