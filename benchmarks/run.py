@@ -453,7 +453,12 @@ def bench_database(
         print(f"[{label}] migrated in {record['migrate_s']:.1f} s", flush=True)
         started = time.perf_counter()
         _, output = run_step(
-            "generate", [localsafety, "generate", "--scale", "national", "--json"], env
+            "generate",
+            [localsafety, "generate", "--scale", "national", "--json"],
+            env,
+            # National scale with plans, 200,000 activities and ten years of incidents takes
+            # 3-4 minutes on SQLite and longer on PostgreSQL on a loaded two-core machine.
+            timeout=2400,
         )
         record["generate_s"] = round(time.perf_counter() - started, 2)
         summary = json.loads(output.strip().splitlines()[-1])
