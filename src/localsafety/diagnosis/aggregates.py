@@ -3,8 +3,23 @@
 One release per contract: counts by area (each parish of the territory and its municipality),
 crime group and year, with every total. Police members of every force whose records are
 counted read it whole; everyone else reads it through ``analysis.suppression`` (small counts
-hidden, and enough others that none can be derived). The page, its CSV and the API all call
-:func:`contract_crime_table`, so they show the same figures and hide the same cells.
+hidden, and enough others that none can be derived). Each figure a reader who is not police
+can read as an exact incident count is an item of this one release, suppressed once, so
+every output hides the same cells (two outputs choosing their hidden cells on their own let
+one's shown total minus the other's shown cells give back a hidden count):
+
+- the crime figures page (``diagnosis:crime``), its CSV (``diagnosis:crime_csv``) and
+  GeoJSON (``diagnosis:crime_geojson``, the all-groups rows) downloads;
+- the crime-aggregates API (``api:contract-crime-aggregates``);
+- the diagnosis document's crime table and charts, page, PDF and API (``document.py``; the
+  live document reads the release as an outsider, an approved one stores what it read then);
+- the analyses page's registered incidents per year (``analyses:index``): the municipality's
+  all-groups yearly items of the release, read through :func:`municipal_yearly_counts`.
+
+Not exact counts, so not items of this release: an aggregate analysis run's H3 cells and its
+weekday x hour heat grid (and the document's heat-grid and hot-spot figures drawn from a
+run) are stored as bands at least ``threshold`` wide, with small cells hidden
+(``diagnosis.analyses``); published statistics (``comparison.py``) are public already.
 
 Counts are read from the aggregate table kept current at import (``IncidentCount``), never from
 incident records.
@@ -173,3 +188,16 @@ def contract_crime_table(user: Any, contract: Contract) -> CrimeTable:
         )
         % {"threshold": threshold},
     )
+
+
+def municipal_yearly_counts(user: Any, contract: Contract) -> list[tuple[int, int | None]]:
+    """(year, count or ``None`` when hidden) of every crime in the contract's municipality:
+    the municipality's all-groups yearly figures of :func:`contract_crime_table`, so any page
+    showing them hides exactly what the crime figures hide."""
+    table = contract_crime_table(user, contract)
+    code = contract.municipality.code
+    return [
+        (row.year, row.count)
+        for row in table.rows
+        if row.area_code == code and row.category_code == ALL and row.year is not None
+    ]
