@@ -41,12 +41,18 @@ from django.utils.translation import gettext as _
 from localsafety.analysis.suppression import Item, cube_items, suppress
 from localsafety.contracts.access import scope_for
 from localsafety.contracts.models import Contract
-from localsafety.diagnosis.models import CategoryLevel, CountUnit, CrimeCategory, IncidentCount
+from localsafety.diagnosis.models import (
+    CategoryLevel,
+    CountUnit,
+    CrimeCategory,
+    DiagnosisSnapshot,
+    IncidentCount,
+)
 from localsafety.territory.models import AreaKind
 
 ALL = "all"
 #: Bump when the suppression's rules change, so cached results are recomputed.
-SUPPRESSION_VERSION = 1
+SUPPRESSION_VERSION = 2
 OTHER = "~other"  # the municipality's counts outside the contract's parishes (or unlocated)
 
 
@@ -96,7 +102,7 @@ def _suppressed(
             (
                 SUPPRESSION_VERSION,
                 threshold,
-                sorted((repr(it.key), sorted(map(repr, it.atoms))) for it in items),
+                sorted((repr(it.key), it.public, sorted(map(repr, it.atoms))) for it in items),
                 sorted((repr(k), v) for k, v in atoms.items()),
             )
         ).encode()
@@ -107,6 +113,48 @@ def _suppressed(
         cached = dict(suppress(items, atoms, threshold=threshold).values)
         cache.set(key, cached, timeout=7 * 24 * 3600)
     return cached  # type: ignore[no-any-return]
+
+
+def approved_items(
+    contract: Contract,
+    area_dim: dict[Hashable, list[str]],
+    group_dim: dict[Hashable, list[str]],
+    atoms: dict[Hashable, int],
+) -> list[Item]:
+    """The figures an approved diagnosis of the contract published, as ``public`` items.
+
+    An approved document keeps the crime table it was approved with, beside the live one;
+    when later data adds a year the live release would choose its hidden cells anew, and the
+    approved table's all-years totals (over fewer years) or cells it showed, against the live
+    table's, would give hidden counts back. Every figure the approved table shows whose atoms
+    still count the same is therefore a known figure of the live release: it stays shown, and
+    the live suppression protects every small count against it too. A figure whose count has
+    changed since (late records) says nothing exact about today's counts and is left out.
+    """
+    out: list[Item] = []
+    for snapshot in DiagnosisSnapshot.objects.filter(contract=contract).order_by("pk"):
+        figures = snapshot.figures or {}
+        years_then = [int(y) for y in figures.get("years") or []]
+        for row in figures.get("rows") or []:
+            count, area, group = row.get("count"), row.get("area_code"), row.get("category_code")
+            if count is None or area not in area_dim or group not in group_dim:
+                continue
+            years = years_then if row.get("year") is None else [int(row["year"])]
+            cells = frozenset(
+                (a, g, y) for a in area_dim[area] for g in group_dim[group] for y in years
+            )
+            if not cells or not cells <= atoms.keys():
+                continue
+            if sum(atoms[c] for c in cells) != int(count):
+                continue
+            out.append(
+                Item(
+                    key=("approved", snapshot.pk, area, group, row.get("year")),
+                    atoms=cells,
+                    public=True,
+                )
+            )
+    return out
 
 
 def contract_crime_table(user: Any, contract: Contract) -> CrimeTable:
@@ -152,6 +200,7 @@ def contract_crime_table(user: Any, contract: Contract) -> CrimeTable:
         for g in groups
         for y in years
     }
+    approved = approved_items(contract, area_dim, group_dim, atoms)
     threshold = settings.LOCALSAFETY_SMALL_COUNT_THRESHOLD
     police = scope_for(user).police_organisation_ids
     whole = bool(organisations) and organisations <= police
@@ -159,7 +208,7 @@ def contract_crime_table(user: Any, contract: Contract) -> CrimeTable:
     if whole:
         values = {it.key: sum(atoms[a] for a in it.atoms) for it in items}
     else:
-        values = _suppressed(items, atoms, threshold)
+        values = _suppressed([*items, *approved], atoms, threshold)
     names = {**parishes, municipality.code: municipality.name}
     group_labels = {**group_names, ALL: _("All crimes")}
     out = []
