@@ -12,14 +12,18 @@ one's shown total minus the other's shown cells give back a hidden count):
   GeoJSON (``diagnosis:crime_geojson``, the all-groups rows) downloads;
 - the crime-aggregates API (``api:contract-crime-aggregates``);
 - the diagnosis document's crime table and charts, page, PDF and API (``document.py``; the
-  live document reads the release as an outsider, an approved one stores what it read then);
+  live document reads the release as an outsider, an approved one stores what it read then,
+  and what it shows enters the live release as known figures, :func:`approved_items`);
 - the analyses page's registered incidents per year (``analyses:index``): the municipality's
   all-groups yearly items of the release, read through :func:`municipal_yearly_counts`.
 
 Not exact counts, so not items of this release: an aggregate analysis run's H3 cells and its
-weekday x hour heat grid (and the document's heat-grid and hot-spot figures drawn from a
-run) are stored as bands at least ``threshold`` wide, with small cells hidden
-(``diagnosis.analyses``); published statistics (``comparison.py``) are public already.
+weekday x hour heat grid -- its page ``analyses:run``, ``cells_csv``, ``cells_geojson``,
+``heat_grid_csv``, ``api:analysis-run-detail``, and the document's heat-grid and hot-spot
+figures drawn from a run -- are stored as bands at least ``threshold`` wide with small cells
+hidden (``diagnosis.analyses``; a band against an exact total of this release leaves an
+interval at least a band wide), beside shares and ratios (concentration, PAI/PEI) with no
+count; published statistics (``comparison.py``) are public already.
 
 Counts are read from the aggregate table kept current at import (``IncidentCount``), never from
 incident records.
