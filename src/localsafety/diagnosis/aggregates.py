@@ -3,8 +3,27 @@
 One release per contract: counts by area (each parish of the territory and its municipality),
 crime group and year, with every total. Police members of every force whose records are
 counted read it whole; everyone else reads it through ``analysis.suppression`` (small counts
-hidden, and enough others that none can be derived). The page, its CSV and the API all call
-:func:`contract_crime_table`, so they show the same figures and hide the same cells.
+hidden, and enough others that none can be derived). Each figure a reader who is not police
+can read as an exact incident count is an item of this one release, suppressed once, so
+every output hides the same cells (two outputs choosing their hidden cells on their own let
+one's shown total minus the other's shown cells give back a hidden count):
+
+- the crime figures page (``diagnosis:crime``), its CSV (``diagnosis:crime_csv``) and
+  GeoJSON (``diagnosis:crime_geojson``, the all-groups rows) downloads;
+- the crime-aggregates API (``api:contract-crime-aggregates``);
+- the diagnosis document's crime table and charts, page, PDF and API (``document.py``; the
+  live document reads the release as an outsider, an approved one stores what it read then,
+  and what it shows enters the live release as known figures, :func:`approved_items`);
+- the analyses page's registered incidents per year (``analyses:index``): the municipality's
+  all-groups yearly items of the release, read through :func:`municipal_yearly_counts`.
+
+Not exact counts, so not items of this release: an aggregate analysis run's H3 cells and its
+weekday x hour heat grid -- its page ``analyses:run``, ``cells_csv``, ``cells_geojson``,
+``heat_grid_csv``, ``api:analysis-run-detail``, and the document's heat-grid and hot-spot
+figures drawn from a run -- are stored as bands at least ``threshold`` wide with small cells
+hidden (``diagnosis.analyses``; a band against an exact total of this release leaves an
+interval at least a band wide), beside shares and ratios (concentration, PAI/PEI) with no
+count; published statistics (``comparison.py``) are public already.
 
 Counts are read from the aggregate table kept current at import (``IncidentCount``), never from
 incident records.
@@ -26,12 +45,18 @@ from django.utils.translation import gettext as _
 from localsafety.analysis.suppression import Item, cube_items, suppress
 from localsafety.contracts.access import scope_for
 from localsafety.contracts.models import Contract
-from localsafety.diagnosis.models import CategoryLevel, CountUnit, CrimeCategory, IncidentCount
+from localsafety.diagnosis.models import (
+    CategoryLevel,
+    CountUnit,
+    CrimeCategory,
+    DiagnosisSnapshot,
+    IncidentCount,
+)
 from localsafety.territory.models import AreaKind
 
 ALL = "all"
 #: Bump when the suppression's rules change, so cached results are recomputed.
-SUPPRESSION_VERSION = 1
+SUPPRESSION_VERSION = 2
 OTHER = "~other"  # the municipality's counts outside the contract's parishes (or unlocated)
 
 
@@ -81,7 +106,7 @@ def _suppressed(
             (
                 SUPPRESSION_VERSION,
                 threshold,
-                sorted((repr(it.key), sorted(map(repr, it.atoms))) for it in items),
+                sorted((repr(it.key), it.public, sorted(map(repr, it.atoms))) for it in items),
                 sorted((repr(k), v) for k, v in atoms.items()),
             )
         ).encode()
@@ -92,6 +117,48 @@ def _suppressed(
         cached = dict(suppress(items, atoms, threshold=threshold).values)
         cache.set(key, cached, timeout=7 * 24 * 3600)
     return cached  # type: ignore[no-any-return]
+
+
+def approved_items(
+    contract: Contract,
+    area_dim: dict[Hashable, list[str]],
+    group_dim: dict[Hashable, list[str]],
+    atoms: dict[Hashable, int],
+) -> list[Item]:
+    """The figures an approved diagnosis of the contract published, as ``public`` items.
+
+    An approved document keeps the crime table it was approved with, beside the live one;
+    when later data adds a year the live release would choose its hidden cells anew, and the
+    approved table's all-years totals (over fewer years) or cells it showed, against the live
+    table's, would give hidden counts back. Every figure the approved table shows whose atoms
+    still count the same is therefore a known figure of the live release: it stays shown, and
+    the live suppression protects every small count against it too. A figure whose count has
+    changed since (late records) says nothing exact about today's counts and is left out.
+    """
+    out: list[Item] = []
+    for snapshot in DiagnosisSnapshot.objects.filter(contract=contract).order_by("pk"):
+        figures = snapshot.figures or {}
+        years_then = [int(y) for y in figures.get("years") or []]
+        for row in figures.get("rows") or []:
+            count, area, group = row.get("count"), row.get("area_code"), row.get("category_code")
+            if count is None or area not in area_dim or group not in group_dim:
+                continue
+            years = years_then if row.get("year") is None else [int(row["year"])]
+            cells = frozenset(
+                (a, g, y) for a in area_dim[area] for g in group_dim[group] for y in years
+            )
+            if not cells or not cells <= atoms.keys():
+                continue
+            if sum(atoms[c] for c in cells) != int(count):
+                continue
+            out.append(
+                Item(
+                    key=("approved", snapshot.pk, area, group, row.get("year")),
+                    atoms=cells,
+                    public=True,
+                )
+            )
+    return out
 
 
 def contract_crime_table(user: Any, contract: Contract) -> CrimeTable:
@@ -137,6 +204,7 @@ def contract_crime_table(user: Any, contract: Contract) -> CrimeTable:
         for g in groups
         for y in years
     }
+    approved = approved_items(contract, area_dim, group_dim, atoms)
     threshold = settings.LOCALSAFETY_SMALL_COUNT_THRESHOLD
     police = scope_for(user).police_organisation_ids
     whole = bool(organisations) and organisations <= police
@@ -144,7 +212,7 @@ def contract_crime_table(user: Any, contract: Contract) -> CrimeTable:
     if whole:
         values = {it.key: sum(atoms[a] for a in it.atoms) for it in items}
     else:
-        values = _suppressed(items, atoms, threshold)
+        values = _suppressed([*items, *approved], atoms, threshold)
     names = {**parishes, municipality.code: municipality.name}
     group_labels = {**group_names, ALL: _("All crimes")}
     out = []
@@ -173,3 +241,16 @@ def contract_crime_table(user: Any, contract: Contract) -> CrimeTable:
         )
         % {"threshold": threshold},
     )
+
+
+def municipal_yearly_counts(user: Any, contract: Contract) -> list[tuple[int, int | None]]:
+    """(year, count or ``None`` when hidden) of every crime in the contract's municipality:
+    the municipality's all-groups yearly figures of :func:`contract_crime_table`, so any page
+    showing them hides exactly what the crime figures hide."""
+    table = contract_crime_table(user, contract)
+    code = contract.municipality.code
+    return [
+        (row.year, row.count)
+        for row in table.rows
+        if row.area_code == code and row.category_code == ALL and row.year is not None
+    ]
