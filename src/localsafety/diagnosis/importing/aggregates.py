@@ -86,6 +86,18 @@ def add_counts(
             codes = h3_hex(grouped[key].to_numpy())
         else:
             codes = [area_codes[pk] for pk in grouped[key].tolist()]
+        # In the unique key's order (unit, code, year, month, category): each upsert lands
+        # beside the previous one in the index instead of at a random page.
+        order = np.lexsort(
+            (
+                grouped["category_id"].to_numpy(),
+                grouped["month"].to_numpy(),
+                grouped["year"].to_numpy(),
+                np.asarray(codes, dtype=object).astype(str),
+            )
+        )
+        grouped = grouped.iloc[order]
+        codes = [codes[index] for index in order.tolist()]
         rows: list[tuple[Any, ...]] = list(
             zip(
                 [organisation_id] * len(grouped),
