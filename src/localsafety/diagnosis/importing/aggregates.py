@@ -25,16 +25,32 @@ from localsafety.territory.models import Area
 COUNT_COLUMNS = ("organisation_id", "unit", "unit_code", "year", "month", "category_id", "count")
 
 
-def _upsert_sql() -> str:
+#: On PostgreSQL, count rows per upsert statement (one round trip for many rows; each key
+#: appears once in a statement, as ON CONFLICT DO UPDATE requires).
+ROWS_PER_STATEMENT = 1000
+
+
+def _upsert_sql(rows: int = 1) -> str:
     quote = connection.ops.quote_name
     table = quote(IncidentCount._meta.db_table)
     names = ", ".join(quote(name) for name in COUNT_COLUMNS)
     key = ", ".join(quote(name) for name in COUNT_COLUMNS[:-1])
     count = quote("count")
+    values = ", ".join([f"({', '.join(['%s'] * len(COUNT_COLUMNS))})"] * rows)
     return (
-        f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(COUNT_COLUMNS))}) "  # noqa: S608
+        f"INSERT INTO {table} ({names}) VALUES {values} "  # noqa: S608
         f"ON CONFLICT ({key}) DO UPDATE SET {count} = {table}.{count} + excluded.{count}"
     )
+
+
+def _upsert(rows: list[tuple[Any, ...]]) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.executemany(_upsert_sql(), rows)  # in process: no round trips to save
+            return
+        for start in range(0, len(rows), ROWS_PER_STATEMENT):
+            chunk = rows[start : start + ROWS_PER_STATEMENT]
+            cursor.execute(_upsert_sql(len(chunk)), [value for row in chunk for value in row])
 
 
 def _grouped(frame: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -110,8 +126,7 @@ def add_counts(
                 strict=True,
             )
         )
-        with connection.cursor() as cursor:  # one unit at a time: bounded memory
-            cursor.executemany(_upsert_sql(), rows)
+        _upsert(rows)  # one unit at a time: bounded memory
         written += len(rows)
     return written
 

@@ -395,3 +395,25 @@ def test_a_failure_during_a_large_insert_keeps_the_indexes_and_stores_nothing(
     assert dataset.status == DatasetStatus.FAILED
     assert states() == before
     assert _index_definitions() == indexes
+
+
+def test_counts_upserted_a_few_rows_per_statement_are_the_same(
+    world, source, tmp_path, monkeypatch
+):
+    """PostgreSQL upserts many count rows per statement: split into statements of two rows,
+    the counts are those of one row per statement."""
+    from localsafety.diagnosis.importing import aggregates
+
+    run(world, write(tmp_path, GOOD), source)
+    expected = [row[1:] for row in states()[1]]
+    Incident.objects.all().delete()
+    IncidentCount.objects.all().delete()
+    monkeypatch.setattr(aggregates, "ROWS_PER_STATEMENT", 2)
+    dataset = run(world, write(tmp_path, GOOD, name="again.csv"), source)
+    assert dataset.status == DatasetStatus.DONE, dataset.problems
+    assert [row[1:] for row in states()[1]] == expected
+    # and a second import of new records adds to the same keys
+    newer = write(tmp_path, GOOD.replace("P-00", "Q-00"), name="newer.csv")
+    assert run(world, newer, source).status == DatasetStatus.DONE
+    doubled = sorted((row[1:-1], row[-1]) for row in states()[1])
+    assert all(count % 2 == 0 for _key, count in doubled)
