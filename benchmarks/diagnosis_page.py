@@ -1,5 +1,5 @@
-"""Diagnosis page benchmark: a contract's analyses page at national scale, beside a trivial
-page measured in the same run.
+"""Diagnosis page benchmark: a contract's analyses page and diagnosis document at national
+scale, beside a trivial page measured in the same run.
 
 Run by ``benchmarks/run.py`` in each database's environment after the page benchmark (the
 database holds ``localsafety generate --scale national``, which includes ten years of
@@ -13,9 +13,11 @@ member of its lead organisation, runs one aggregate analysis (resolution 8) thro
 service and the task's own function (timed, printed), then sends ``--requests`` sequential
 GETs to the trivial page (``/accessibility/``) and to the contract's analyses page
 (``/contracts/<id>/diagnosis/analyses/``: the yearly counts read from ``IncidentCount``, the
-run list and the latest run's map, SVG figures and tables), alternating, through Django's
-test client in this process (no HTTP server: both pages are measured the same way). Prints
-p50 / p95 and the ratio of the p95s; targets: p95 < 300 ms and <= 4x the trivial page.
+run list and the latest run's map, SVG figures and tables) and its diagnosis document
+(``/contracts/<id>/diagnosis/``: indicators beside municipality, region and country, figures,
+problems), in turn, through Django's test client in this process (no HTTP server: every page
+is measured the same way). Prints p50 / p95 and the ratio of each p95 to the trivial page's;
+targets, for each of the two pages: p95 < 300 ms and <= 4x the trivial page.
 Results go to ``benchmarks/results/diagnosis_page.json`` (``--tag`` names the database).
 """
 
@@ -163,6 +165,9 @@ def measure(requests: int, tag: str) -> dict[str, Any]:
     pages = {
         "trivial": "/accessibility/",
         "analyses": f"/contracts/{contract.pk}/diagnosis/analyses/",
+        # The diagnosis document (indicators beside municipality, region and country,
+        # figures, problems), read like the analyses page from the kept aggregates.
+        "document": f"/contracts/{contract.pk}/diagnosis/",
     }
     timings: dict[str, list[float]] = {name: [] for name in pages}
     for round_number in range(WARMUP + requests):
@@ -188,7 +193,13 @@ def measure(requests: int, tag: str) -> dict[str, Any]:
     trivial = rows[0]["p95_ms"]
     analyses = rows[1]
     ratio = analyses["p95_ms"] / trivial if trivial else float("inf")
-    met = analyses["p95_ms"] < TARGET_P95_MS and ratio <= TARGET_RATIO
+    ratios = {
+        row["page"]: round(row["p95_ms"] / trivial, 2) if trivial else float("inf")
+        for row in rows[1:]
+    }
+    met = all(
+        row["p95_ms"] < TARGET_P95_MS and ratios[row["page"]] <= TARGET_RATIO for row in rows[1:]
+    )
     incidents = IncidentCount.objects.filter(unit="municipality").aggregate(n=Sum("count"))["n"]
     print(f"[{tag}] diagnosis page ({incidents} incidents in the database):")
     print(f"  {'page':<10} {'p50 ms':>8} {'p95 ms':>8} {'x trivial':>10}")
@@ -207,6 +218,7 @@ def measure(requests: int, tag: str) -> dict[str, Any]:
         "analysis_run_s": round(run_seconds, 2),
         "pages": rows,
         "ratio": round(ratio, 2),
+        "ratios": ratios,
         "target_met": met,
     }
 

@@ -153,9 +153,7 @@ def measure_raw(path: Path, database_url: str | None, var_dir: Path) -> dict[str
     )
     prepared = incidents.prepare(read_table(path), source)
     keep = prepared["record_id"] == prepared["record_id"]
-    clean_rows = [
-        row for batch in incidents.incident_rows(prepared, keep, clean_dataset) for row in batch
-    ]
+    clean_rows = [row for batch in incidents.incident_rows(prepared, keep) for row in batch]
     del prepared
     started = time.perf_counter()
     pacsv.read_csv(
@@ -170,7 +168,7 @@ def measure_raw(path: Path, database_url: str | None, var_dir: Path) -> dict[str
                 cursor.execute("PRAGMA cache_size = -262144")  # as the import sets it
         started = time.perf_counter()
         with connection.cursor() as cursor:
-            cursor.executemany(incidents.insert_sql(), clean_rows)
+            cursor.executemany(incidents.insert_sql(clean_dataset), clean_rows)
         insert_seconds = time.perf_counter() - started
         transaction.set_rollback(True)
     IncidentDataset.objects.filter(pk=clean_dataset.pk).delete()

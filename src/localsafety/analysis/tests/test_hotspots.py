@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import warnings
 
@@ -223,6 +224,13 @@ def _assert_statistically_equivalent(ours: np.ndarray, theirs: np.ndarray, draws
 
 def test_gi_star_pseudo_p_is_statistically_equivalent_to_esda() -> None:
     cells, y = _grid(8)
+    if importlib.util.find_spec("numba") is not None:
+        # esda compiles its randomisation with numba's fastmath when numba is there: sums
+        # that are equal in exact arithmetic (counts tie often) then split on rounding, and
+        # its p-values on tied counts carry that (several sd on a few sites). Ties are
+        # broken here for both, far below the counts' unit; tie handling itself is checked
+        # against esda's own draws above and in test_counts_that_tie_do_not_split_on_rounding.
+        y = y + np.random.default_rng(0).uniform(0, 1e-3, len(y))
     weights = h3_kring_weights(cells, 1, include_self=True)
     has_neighbours = np.diff(_without_diagonal(weights).indptr) > 0
     permutations = 999

@@ -25,16 +25,32 @@ from localsafety.territory.models import Area
 COUNT_COLUMNS = ("organisation_id", "unit", "unit_code", "year", "month", "category_id", "count")
 
 
-def _upsert_sql() -> str:
+#: On PostgreSQL, count rows per upsert statement (one round trip for many rows; each key
+#: appears once in a statement, as ON CONFLICT DO UPDATE requires).
+ROWS_PER_STATEMENT = 1000
+
+
+def _upsert_sql(rows: int = 1) -> str:
     quote = connection.ops.quote_name
     table = quote(IncidentCount._meta.db_table)
     names = ", ".join(quote(name) for name in COUNT_COLUMNS)
     key = ", ".join(quote(name) for name in COUNT_COLUMNS[:-1])
     count = quote("count")
+    values = ", ".join([f"({', '.join(['%s'] * len(COUNT_COLUMNS))})"] * rows)
     return (
-        f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(COUNT_COLUMNS))}) "  # noqa: S608
+        f"INSERT INTO {table} ({names}) VALUES {values} "  # noqa: S608
         f"ON CONFLICT ({key}) DO UPDATE SET {count} = {table}.{count} + excluded.{count}"
     )
+
+
+def _upsert(rows: list[tuple[Any, ...]]) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.executemany(_upsert_sql(), rows)  # in process: no round trips to save
+            return
+        for start in range(0, len(rows), ROWS_PER_STATEMENT):
+            chunk = rows[start : start + ROWS_PER_STATEMENT]
+            cursor.execute(_upsert_sql(len(chunk)), [value for row in chunk for value in row])
 
 
 def _grouped(frame: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -86,6 +102,18 @@ def add_counts(
             codes = h3_hex(grouped[key].to_numpy())
         else:
             codes = [area_codes[pk] for pk in grouped[key].tolist()]
+        # In the unique key's order (unit, code, year, month, category): each upsert lands
+        # beside the previous one in the index instead of at a random page.
+        order = np.lexsort(
+            (
+                grouped["category_id"].to_numpy(),
+                grouped["month"].to_numpy(),
+                grouped["year"].to_numpy(),
+                np.asarray(codes, dtype=object).astype(str),
+            )
+        )
+        grouped = grouped.iloc[order]
+        codes = [codes[index] for index in order.tolist()]
         rows: list[tuple[Any, ...]] = list(
             zip(
                 [organisation_id] * len(grouped),
@@ -98,8 +126,7 @@ def add_counts(
                 strict=True,
             )
         )
-        with connection.cursor() as cursor:  # one unit at a time: bounded memory
-            cursor.executemany(_upsert_sql(), rows)
+        _upsert(rows)  # one unit at a time: bounded memory
         written += len(rows)
     return written
 

@@ -13,7 +13,8 @@ in UTC. A record with only a day is the range 00:00–23:59:59 of that day.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -307,14 +308,11 @@ def prepare(
     }
 
 
-def _datetime_texts(values: np.ndarray) -> list[str]:
-    """UTC ``datetime64[s]`` as the text both databases read into a timestamp column."""
-    raw = np.datetime_as_string(values.astype("datetime64[s]"), unit="s").astype("S19")
-    raw.view(np.uint8).reshape(-1, 19)[:, 10] = ord(" ")  # "T" -> " ", as Django stores it
-    if connection.vendor != "sqlite":
-        raw = np.char.add(raw, b"+00:00")
-    texts: list[str] = raw.astype(str).tolist()
-    return texts
+def _epoch_seconds(values: np.ndarray) -> list[int]:
+    """UTC ``datetime64[s]`` as whole seconds since 1970 (the INSERT turns them into the
+    database's timestamp: one integer per value instead of a formatted text)."""
+    seconds: list[int] = values.astype("datetime64[s]").astype(np.int64).tolist()
+    return seconds
 
 
 def _nullable(values: np.ndarray, absent: np.ndarray) -> list[Any]:
@@ -324,6 +322,8 @@ def _nullable(values: np.ndarray, absent: np.ndarray) -> list[Any]:
     return listed
 
 
+#: The columns of the INSERT: the first three are the data set's (literals in the statement,
+#: the same for every row); the others are bound per row, in this order.
 INSERT_COLUMNS = (
     "organisation_id",
     "dataset_id",
@@ -343,34 +343,44 @@ INSERT_COLUMNS = (
 )
 
 
-def insert_sql() -> str:
+def _timestamp_mark() -> str:
+    """The placeholder of a timestamp given as seconds since 1970 (UTC)."""
+    if connection.vendor == "sqlite":
+        # Django's SQLite text form of an aware time in UTC: "YYYY-MM-DD HH:MM:SS".
+        return "datetime(%s, 'unixepoch')"
+    return "to_timestamp(%s)"
+
+
+def insert_sql(dataset: IncidentDataset) -> str:
+    """One row's INSERT: the data set's organisation, id and source as literals (integers
+    from the database, not input), then a mark per bound value (``incident_rows``)."""
     table = connection.ops.quote_name(Incident._meta.db_table)
     names = ", ".join(connection.ops.quote_name(name) for name in INSERT_COLUMNS)
-    marks = ", ".join(["%s"] * len(INSERT_COLUMNS))
-    return f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 - names from the model
+    owner = (dataset.organisation_id, dataset.pk, dataset.source_id)
+    literals = [str(int(value)) for value in owner]
+    stamp = _timestamp_mark()
+    marks = ["%s", "%s", stamp, stamp] + ["%s"] * (len(INSERT_COLUMNS) - 7)
+    values = ", ".join(literals + marks)
+    return f"INSERT INTO {table} ({names}) VALUES ({values})"  # noqa: S608 - names from the model
 
 
-def incident_rows(prepared: dict[str, Any], keep: np.ndarray, dataset: IncidentDataset) -> Any:
-    """The rows to insert, as tuples in ``INSERT_COLUMNS`` order (only ``keep``), in batches
-    of ``INSERT_BATCH``: Python objects exist for one batch at a time (bounded memory)."""
+def incident_rows(prepared: dict[str, Any], keep: np.ndarray) -> Any:
+    """The rows to insert, as tuples of the bound values of ``insert_sql`` (only ``keep``),
+    in batches of ``INSERT_BATCH``: Python objects exist for one batch at a time."""
     chosen = np.flatnonzero(keep)
     for start in range(0, len(chosen), INSERT_BATCH):
-        yield list(_row_batch(prepared, chosen[start : start + INSERT_BATCH], dataset))
+        yield list(_row_batch(prepared, chosen[start : start + INSERT_BATCH]))
 
 
-def _row_batch(prepared: dict[str, Any], keep: np.ndarray, dataset: IncidentDataset) -> Any:
-    count = len(keep)
+def _row_batch(prepared: dict[str, Any], keep: np.ndarray) -> Any:
     no_point = np.isnan(prepared["lon"][keep])
     no_parish = prepared["parish_id"][keep] == 0
     no_municipality = prepared["municipality_id"][keep] == 0
     return zip(
-        [dataset.organisation_id] * count,
-        [dataset.pk] * count,
-        [dataset.source_id] * count,
         prepared["record_id"][keep].tolist(),
         prepared["category_id"][keep].tolist(),
-        _datetime_texts(prepared["occurred_from"][keep]),
-        _datetime_texts(prepared["occurred_to"][keep]),
+        _epoch_seconds(prepared["occurred_from"][keep]),
+        _epoch_seconds(prepared["occurred_to"][keep]),
         _nullable(prepared["lon"][keep], no_point),
         _nullable(prepared["lat"][keep], no_point),
         prepared["method"][keep].tolist(),
@@ -381,6 +391,50 @@ def _row_batch(prepared: dict[str, Any], keep: np.ndarray, dataset: IncidentData
         _nullable(prepared["h3_9"][keep], no_point),
         strict=True,
     )
+
+
+#: On SQLite, an import of at least this many records that is at least half the size of the
+#: table rebuilds the incident table's secondary indexes (time, H3 cell) after its rows
+#: instead of updating them row by row (``_rebuilt_indexes``).
+REBUILD_INDEXES_MIN_ROWS = 50_000
+
+
+@contextmanager
+def _rebuilt_indexes(count: int) -> Iterator[None]:
+    """Inside the import's transaction on SQLite: drop the incident table's own secondary
+    indexes (time, H3 cell: random keys, each insert a page search) before a large insert
+    and create them again, from their stored definition, afterwards: sorting every entry
+    once is several times cheaper than as many random inserts. The DDL is part of the
+    transaction: a failed import rolls it back with the rows, and readers (WAL) keep the
+    snapshot they started with. The unique (source, record id) key is never dropped."""
+    definitions = _indexes_to_rebuild(count)
+    with connection.cursor() as cursor:
+        for name, _sql in definitions:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    yield
+    with connection.cursor() as cursor:
+        for _name, sql in definitions:
+            cursor.execute(sql)
+
+
+def _indexes_to_rebuild(count: int) -> list[tuple[str, str]]:
+    """(name, CREATE statement) of the indexes worth rebuilding for ``count`` new rows."""
+    if connection.vendor != "sqlite" or count < REBUILD_INDEXES_MIN_ROWS:
+        return []
+    table = Incident._meta.db_table
+    names = {index.name for index in Incident._meta.indexes}
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MIN(id), MAX(id) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+        low, high = cursor.fetchone()
+        stored = 0 if low is None else int(high) - int(low) + 1  # at least the rows stored
+        if stored > 2 * count:
+            return []
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+            "AND sql IS NOT NULL",
+            [table],
+        )
+        return [(name, sql) for name, sql in cursor.fetchall() if name in names]
 
 
 def store(
@@ -401,19 +455,22 @@ def store(
         keep = np.ones(prepared["rows"], dtype=bool)
     result.created = int(keep.sum())
     result.skipped = prepared["rows"] - result.created
-    sql = insert_sql()
-    rows = incident_rows(prepared, keep, dataset)
+    sql = insert_sql(dataset)
+    rows = incident_rows(prepared, keep)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             # A page cache large enough for the indexes of a big import (the default 2 MB
             # makes every insert into a random-keyed index read pages from disk).
             cursor.execute("PRAGMA cache_size = -262144")
     done = 0
-    with connection.cursor() as cursor:
-        for batch in rows:
-            cursor.executemany(sql, batch)
-            done += len(batch)
-            progress(70 + int(20 * done / max(result.created, 1)), _("Storing records"))
+    # A savepoint when the caller's transaction is open: the dropped indexes come back even
+    # when a caller without one (the demo data) fails half-way.
+    with transaction.atomic(), _rebuilt_indexes(result.created):
+        with connection.cursor() as cursor:
+            for batch in rows:
+                cursor.executemany(sql, batch)
+                done += len(batch)
+                progress(70 + int(20 * done / max(result.created, 1)), _("Storing records"))
     progress(92, _("Updating the aggregates"))
     aggregates.add_counts(
         organisation_id=dataset.organisation_id,

@@ -330,3 +330,90 @@ def test_pt_tm06_metres_near_the_origin_are_not_taken_for_degrees(world, source,
     assert dataset.status == DatasetStatus.DONE, dataset.problems
     incident = Incident.objects.get(source_record_id="O-1")
     assert incident.lat == pytest.approx(39.668, abs=0.01)
+
+
+def _index_definitions() -> list[tuple[str, str]]:
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+            "AND tbl_name = 'diagnosis_incident' ORDER BY name"
+        )
+        return list(cursor.fetchall())
+
+
+def test_a_large_import_rebuilds_the_indexes_and_stores_the_same(
+    world, source, tmp_path, monkeypatch
+):
+    """Above the threshold SQLite's secondary indexes are dropped and created again around
+    the insert: the records, counts and index definitions are those of a row-by-row insert."""
+    from localsafety.diagnosis.importing import incidents
+
+    indexes = _index_definitions()
+    run(world, write(tmp_path, GOOD), source)
+    expected = states()
+    Incident.objects.all().delete()
+    IncidentCount.objects.all().delete()
+    monkeypatch.setattr(incidents, "REBUILD_INDEXES_MIN_ROWS", 1)
+    rebuilt: list[list[tuple[str, str]]] = []
+    chosen = incidents._indexes_to_rebuild
+    monkeypatch.setattr(
+        incidents, "_indexes_to_rebuild", lambda count: rebuilt.append(chosen(count)) or rebuilt[-1]
+    )
+    dataset = run(world, write(tmp_path, GOOD, name="again.csv"), source)
+    assert dataset.status == DatasetStatus.DONE, dataset.problems
+    wanted = [row for row in indexes if row[0] in ("incident_h3_9", "incident_org_time")]
+    assert [sorted(found) for found in rebuilt] == [wanted]
+    got = states()
+    assert [row[3:] for row in got[0]] == [row[3:] for row in expected[0]]  # after the ids
+    assert [row[1:] for row in got[1]] == [row[1:] for row in expected[1]]
+    assert _index_definitions() == indexes
+    names = {name for name, _sql in indexes}
+    assert not indexes or {"incident_org_time", "incident_h3_9"} <= names
+
+
+def test_a_failure_during_a_large_insert_keeps_the_indexes_and_stores_nothing(
+    world, source, tmp_path, monkeypatch
+):
+    from localsafety.diagnosis.importing import incidents
+
+    run(world, write(tmp_path, GOOD, name="earlier.csv"), source)
+    before, indexes = states(), _index_definitions()
+    monkeypatch.setattr(incidents, "REBUILD_INDEXES_MIN_ROWS", 1)
+    real_rows = incidents.incident_rows
+
+    def failing(prepared, keep):
+        yield from real_rows(prepared, keep)
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(incidents, "incident_rows", failing)
+    newer = write(tmp_path, GOOD.replace("P-00", "Q-00"), name="newer.csv")
+    dataset = run(world, newer, source)
+    assert dataset.status == DatasetStatus.FAILED
+    assert states() == before
+    assert _index_definitions() == indexes
+
+
+def test_counts_upserted_a_few_rows_per_statement_are_the_same(
+    world, source, tmp_path, monkeypatch
+):
+    """PostgreSQL upserts many count rows per statement: split into statements of two rows,
+    the counts are those of one row per statement."""
+    from localsafety.diagnosis.importing import aggregates
+
+    run(world, write(tmp_path, GOOD), source)
+    expected = [row[1:] for row in states()[1]]
+    Incident.objects.all().delete()
+    IncidentCount.objects.all().delete()
+    monkeypatch.setattr(aggregates, "ROWS_PER_STATEMENT", 2)
+    dataset = run(world, write(tmp_path, GOOD, name="again.csv"), source)
+    assert dataset.status == DatasetStatus.DONE, dataset.problems
+    assert [row[1:] for row in states()[1]] == expected
+    # and a second import of new records adds to the same keys
+    newer = write(tmp_path, GOOD.replace("P-00", "Q-00"), name="newer.csv")
+    assert run(world, newer, source).status == DatasetStatus.DONE
+    doubled = sorted((row[1:-1], row[-1]) for row in states()[1])
+    assert all(count % 2 == 0 for _key, count in doubled)
