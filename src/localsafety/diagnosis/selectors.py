@@ -20,6 +20,26 @@ def problem_list(user: Any, contract: Contract) -> QuerySet[Problem]:
     )
 
 
+def problems_with_evidence(user: Any, contract: Contract) -> list[Problem]:
+    """The contract's problems, each with ``evidence_views``: its evidence links' labels and
+    URLs (``diagnosis.evidence.link_views``)."""
+    from localsafety.diagnosis.evidence import link_views
+    from localsafety.diagnosis.models import ProblemEvidence
+
+    problems = list(problem_list(user, contract))
+    links: dict[int, list[ProblemEvidence]] = {}
+    found: QuerySet[ProblemEvidence] = (
+        ProblemEvidence.objects.visible_to(user, Need.RECORD)
+        .filter(problem__in=problems)
+        .select_related("run")
+    )
+    for link in found:
+        links.setdefault(link.problem_id, []).append(link)
+    for problem in problems:
+        problem.evidence_views = link_views(contract, links.get(problem.pk, []))  # type: ignore[attr-defined]
+    return problems
+
+
 def axes_of(contract: Contract) -> QuerySet[Axis]:
     """The axes a problem of ``contract`` may name: the contract's national axes and its own."""
     return Axis.objects.filter(contracts=contract) | Axis.objects.filter(contract=contract)
