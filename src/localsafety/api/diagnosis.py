@@ -120,8 +120,8 @@ class ProblemInputSerializer(serializers.Serializer[Any]):
     description = serializers.CharField(required=False, allow_blank=True, default="")
     axis = IdField(required=False, allow_null=True, help_text="Id of one of the contract's axes.")
     evidence = serializers.CharField(required=False, allow_blank=True, default="")
-    evidence_links = EvidenceLinkInputSerializer(  # type: ignore[call-arg]
-        many=True,
+    evidence_links = serializers.ListField(
+        child=EvidenceLinkInputSerializer(),
         required=False,
         max_length=200,
         help_text="The evidence linked (replaces what was linked): figures of the document, "

@@ -155,15 +155,21 @@ def check_links(contract: Contract, keys: Iterable[str]) -> list[ProblemEvidence
     return out
 
 
-def link_views(contract: Contract, links: Iterable[ProblemEvidence]) -> list[LinkView]:
+def link_views(
+    contract: Contract,
+    links: Iterable[ProblemEvidence],
+    names: dict[str, str] | None = None,
+) -> list[LinkView]:
     """Label and URL of each stored link (figures and indicators: their anchors in the
-    document; runs: the run page; hot spots: the run page at the cell)."""
+    document; runs: the run page; hot spots: the run page at the cell). ``names`` are the
+    indicators' (:func:`indicator_names`), read here when not given and needed."""
     links = list(links)
-    names = (
-        indicator_names(contract)
-        if any(link.kind == EvidenceKind.INDICATOR for link in links)
-        else {}
-    )
+    if names is None:
+        names = (
+            indicator_names(contract)
+            if any(link.kind == EvidenceKind.INDICATOR for link in links)
+            else {}
+        )
     out = []
     for link in links:
         if link.kind == EvidenceKind.FIGURE:
@@ -185,6 +191,15 @@ def link_views(contract: Contract, links: Iterable[ProblemEvidence]) -> list[Lin
             url = _run_url(contract, link.run.pk, link.cell)
         out.append(LinkView(key=link.key, kind=link.kind, label=label, url=url))
     return out
+
+
+def problems_with_views(contract: Contract, problems: list[Any]) -> dict[int, list[LinkView]]:
+    """Problem id → the views of its evidence links, for ``problems`` fetched with
+    ``prefetch_related("evidence_links__run")`` (the indicators' names read once)."""
+    links = {p.pk: list(p.evidence_links.all()) for p in problems}
+    kinds = {link.kind for found in links.values() for link in found}
+    names = indicator_names(contract) if EvidenceKind.INDICATOR in kinds else {}
+    return {pk: link_views(contract, found, names) for pk, found in links.items()}
 
 
 def evidence_choices(

@@ -116,7 +116,7 @@ class ProblemEvidence(ContractOwned):
     class Meta:
         verbose_name = _("evidence of a problem")
         verbose_name_plural = _("evidence of problems")
-        ordering = ["problem", "position", "pk"]
+        ordering = ["problem_id", "position", "pk"]
 
     def __str__(self) -> str:
         return f"{self.problem_id}: {self.key}"

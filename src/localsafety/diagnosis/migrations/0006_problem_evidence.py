@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'evidence of a problem',
                 'verbose_name_plural': 'evidence of problems',
-                'ordering': ['problem', 'position', 'pk'],
+                'ordering': ['problem_id', 'position', 'pk'],
             },
         ),
     ]
