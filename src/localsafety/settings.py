@@ -330,6 +330,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ActivityKindEnum": "localsafety.activities.models.ActivityKind",
         "ActivityStatusEnum": "localsafety.activities.models.ActivityStatus",
+        "EvidenceKindEnum": "localsafety.diagnosis.models.EvidenceKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
@@ -29,7 +30,8 @@ from localsafety.core.params import MAX_ID
 from localsafety.diagnosis import selectors, services
 from localsafety.diagnosis.aggregates import contract_crime_table
 from localsafety.diagnosis.document import document_for
-from localsafety.diagnosis.models import Problem
+from localsafety.diagnosis.evidence import link_views
+from localsafety.diagnosis.models import DocumentFigure, EvidenceKind, Problem
 
 
 class AxisRefSerializer(serializers.Serializer[Any]):
@@ -38,15 +40,79 @@ class AxisRefSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(source="__str__")
 
 
+class EvidenceLinkSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=EvidenceKind.choices)
+    figure = serializers.CharField(help_text="A figure of the document (kind figure).")
+    indicator = serializers.CharField(help_text="An indicator code (kind indicator).")
+    run = serializers.IntegerField(
+        allow_null=True, help_text="An aggregate analysis run (kinds run and hotspot)."
+    )
+    cell = serializers.CharField(help_text="The H3 cell of a hot spot (kind hotspot).")
+    label = serializers.CharField()  # type: ignore[assignment]
+    url = serializers.CharField(help_text="The figure or indicator in the document, or the run.")
+
+
+class EvidenceLinkInputSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=EvidenceKind.choices)
+    figure = serializers.ChoiceField(choices=DocumentFigure.choices, required=False)
+    indicator = serializers.SlugField(max_length=50, required=False)
+    run = IdField(required=False)
+    cell = serializers.RegexField(r"^[0-9a-f]{15}$", required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        needed = {
+            EvidenceKind.FIGURE: ("figure",),
+            EvidenceKind.INDICATOR: ("indicator",),
+            EvidenceKind.RUN: ("run",),
+            EvidenceKind.HOTSPOT: ("run", "cell"),
+        }[attrs["kind"]]
+        missing = [name for name in needed if name not in attrs]
+        if missing:
+            raise serializers.ValidationError(
+                {name: [self.fields[name].error_messages["required"]] for name in missing}
+            )
+        return attrs
+
+
+def evidence_key(link: dict[str, Any]) -> str:
+    """A validated input link as the key ``diagnosis.evidence`` checks."""
+    kind = link["kind"]
+    if kind == EvidenceKind.FIGURE:
+        return f"figure:{link['figure']}"
+    if kind == EvidenceKind.INDICATOR:
+        return f"indicator:{link['indicator']}"
+    if kind == EvidenceKind.RUN:
+        return f"run:{link['run']}"
+    return f"hotspot:{link['run']}:{link['cell']}"
+
+
 class ProblemSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     title = serializers.CharField()
     description = serializers.CharField()
     axis = AxisRefSerializer(allow_null=True)
-    evidence = serializers.CharField()
+    evidence = serializers.CharField(help_text="A note in words beside the linked evidence.")
+    evidence_links = serializers.SerializerMethodField()
     priority = serializers.IntegerField(allow_null=True, help_text="1 is the most urgent.")
     created_at = serializers.DateTimeField()
     version = serializers.IntegerField(help_text="The version an edit must name.")
+
+    @extend_schema_field(EvidenceLinkSerializer(many=True))
+    def get_evidence_links(self, problem: Problem) -> list[dict[str, Any]]:
+        links = list(problem.evidence_links.all())
+        views = link_views(problem.contract, links)
+        return [
+            {
+                "kind": link.kind,
+                "figure": link.figure,
+                "indicator": link.indicator_code,
+                "run": link.run_id,
+                "cell": link.cell,
+                "label": view.label,
+                "url": view.url,
+            }
+            for link, view in zip(links, views, strict=True)
+        ]
 
 
 class ProblemInputSerializer(serializers.Serializer[Any]):
@@ -54,6 +120,27 @@ class ProblemInputSerializer(serializers.Serializer[Any]):
     description = serializers.CharField(required=False, allow_blank=True, default="")
     axis = IdField(required=False, allow_null=True, help_text="Id of one of the contract's axes.")
     evidence = serializers.CharField(required=False, allow_blank=True, default="")
+    evidence_links = serializers.ListField(
+        child=EvidenceLinkInputSerializer(),
+        required=False,
+        max_length=200,
+        help_text="The evidence linked (replaces what was linked): figures of the document, "
+        "indicators, aggregate analysis runs of the contract and their significant hot cells.",
+    )
+
+
+def _evidence_keys(data: dict[str, Any]) -> list[str] | None:
+    if "evidence_links" not in data:
+        return None
+    return [evidence_key(link) for link in data["evidence_links"]]
+
+
+def _problems(user: Any, contract: Contract) -> QuerySet[Problem]:
+    return (
+        selectors.problem_list(user, contract)
+        .select_related("contract")
+        .prefetch_related("evidence_links__run")
+    )
 
 
 def _axis(contract: Contract, data: dict[str, Any]) -> Any:
@@ -74,7 +161,7 @@ class ProblemListApi(ContractApiView):
         return paginated_response(
             view=self,
             request=request,
-            queryset=selectors.problem_list(request.user, contract),
+            queryset=_problems(request.user, contract),
             serializer_class=ProblemSerializer,
         )
 
@@ -90,6 +177,7 @@ class ProblemListApi(ContractApiView):
             description=data["description"],
             axis=_axis(contract, data),
             evidence=data["evidence"],
+            evidence_links=_evidence_keys(data) or [],
         )
         return Response(ProblemSerializer(problem).data, status=201)
 
@@ -105,7 +193,7 @@ class ProblemDetailApi(ContractApiView):
         version = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
     def _problem(self, request: Request, contract: Contract, problem_id: int) -> Problem:
-        return get_object_for_user(selectors.problem_list(request.user, contract), pk=problem_id)
+        return get_object_for_user(_problems(request.user, contract), pk=problem_id)
 
     @extend_schema(responses=ProblemSerializer)
     def get(self, request: Request, contract: Contract, problem_id: int) -> Response:
@@ -126,6 +214,7 @@ class ProblemDetailApi(ContractApiView):
             description=data.get("description", problem.description),
             axis=axis,
             evidence=data.get("evidence", problem.evidence),
+            evidence_links=_evidence_keys(data),
         )
         return Response(ProblemSerializer(problem).data)
 

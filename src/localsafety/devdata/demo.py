@@ -270,8 +270,13 @@ LISBON_PROBLEMS = [
 def _demo_lisbon_problems(contract: Contract, coordinator: User, chair: User) -> None:
     from localsafety.contracts.models import Axis
     from localsafety.diagnosis import services as diagnosis_services
+    from localsafety.diagnosis.evidence import indicator_names
 
     axes = {axis.code: axis for axis in Axis.objects.national()}
+    # The first problem points at the document's trend chart and the matrix's crime rate.
+    first_links = ["figure:trend"]
+    if "crime-rate" in indicator_names(contract):
+        first_links.append("indicator:crime-rate")
     for priority, (title, description, axis_code, evidence) in enumerate(LISBON_PROBLEMS, 1):
         problem = diagnosis_services.problem_create(
             actor=coordinator,
@@ -280,6 +285,7 @@ def _demo_lisbon_problems(contract: Contract, coordinator: User, chair: User) ->
             description=description,
             axis=axes.get(axis_code),
             evidence=evidence,
+            evidence_links=first_links if priority == 1 else [],
         )
         problem = diagnosis_services.problem_prioritise(
             actor=chair, problem=problem, expected_version=problem.version, priority=priority

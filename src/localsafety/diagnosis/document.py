@@ -22,6 +22,7 @@ from django.utils.translation import get_language
 from localsafety.contracts.models import Contract, StageDecision, StageKind, StageStatus
 from localsafety.diagnosis.aggregates import contract_crime_table
 from localsafety.diagnosis.comparison import crime_rate_comparison
+from localsafety.diagnosis.evidence import problems_with_views
 from localsafety.diagnosis.figure_data import (
     choropleth_figure,
     heat_figure,
@@ -94,7 +95,12 @@ def live_document(contract: Contract) -> dict[str, Any]:
     table = contract_crime_table(AnonymousUser(), contract)
     rates, rates_provenance = crime_rate_comparison(contract.municipality)
     matrix = current_matrix()
-    problems = Problem.objects.filter(contract=contract).select_related("axis")
+    problems = list(
+        Problem.objects.filter(contract=contract)
+        .select_related("axis")
+        .prefetch_related("evidence_links__run")
+    )
+    evidence = problems_with_views(contract, problems)
     rate_rows = [asdict(row) for row in rates]
     run = latest_aggregate_run(contract)
     indicators, choropleth = _published_figures(contract, matrix)
@@ -123,6 +129,11 @@ def live_document(contract: Contract) -> dict[str, Any]:
                 "description": p.description,
                 "axis": str(p.axis) if p.axis else "",
                 "evidence": p.evidence,
+                # Labels and URLs as of now: the approved snapshot keeps them as they were.
+                "evidence_links": [
+                    {"kind": view.kind, "label": view.label, "url": view.url}
+                    for view in evidence[p.pk]
+                ],
                 "priority": p.priority,
             }
             for p in problems

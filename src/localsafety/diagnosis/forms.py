@@ -9,8 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from localsafety.contracts.models import Axis, Contract
 from localsafety.core.forms import VersionField
+from localsafety.diagnosis.evidence import evidence_choices
 from localsafety.diagnosis.indicators import category_choices, formula_choices
-from localsafety.diagnosis.models import IndicatorTheme, IndicatorUnit
+from localsafety.diagnosis.models import (
+    EvidenceKind,
+    IndicatorTheme,
+    IndicatorUnit,
+    ProblemEvidence,
+)
 from localsafety.diagnosis.selectors import axes_of
 from localsafety.diagnosis.services import INDICATOR_FIELDS, MAX_PRIORITY
 
@@ -22,17 +28,46 @@ class ProblemForm(forms.Form):
         label=_("Intervention axis"), queryset=Axis.objects.none(), required=False
     )
     evidence = forms.CharField(
-        label=_("Evidence"),
+        label=_("Evidence (note)"),
         widget=forms.Textarea,
         required=False,
-        help_text=_("What shows the problem: a figure, a map, a hot spot, with its source."),
+        help_text=_("What shows the problem, in words, beside the evidence linked below."),
     )
 
-    def __init__(self, *args: Any, contract: Contract, **kwargs: Any) -> None:
+    #: One checkbox fieldset per kind of evidence (field name → kind).
+    EVIDENCE_FIELDS = {
+        "evidence_figures": (EvidenceKind.FIGURE, _("Figures of the diagnosis document")),
+        "evidence_indicators": (EvidenceKind.INDICATOR, _("Indicators of the matrix")),
+        "evidence_runs": (EvidenceKind.RUN, _("Aggregate analysis runs")),
+        "evidence_hotspots": (EvidenceKind.HOTSPOT, _("Hot spots of the analysis runs")),
+    }
+
+    def __init__(
+        self,
+        *args: Any,
+        contract: Contract,
+        linked: list[ProblemEvidence] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["axis"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = axes_of(contract)
+        choices = evidence_choices(contract, linked or [])
+        keys = {link.key for link in linked or []}
+        for name, (kind, label) in self.EVIDENCE_FIELDS.items():
+            self.fields[name] = forms.MultipleChoiceField(
+                label=label,
+                choices=choices[kind],
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                initial=[key for key, _label in choices[kind] if key in keys],
+                help_text="" if choices[kind] else _("None yet for this contract."),
+            )
+
+    def evidence_links(self) -> list[str]:
+        """The keys of the evidence ticked, in the order of the fieldsets."""
+        return [key for name in self.EVIDENCE_FIELDS for key in self.cleaned_data.get(name, [])]
 
 
 class ProblemEditForm(ProblemForm):

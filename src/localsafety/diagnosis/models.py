@@ -65,6 +65,75 @@ class Problem(ContractOwned, OriginMixin):
         return self.title
 
 
+class EvidenceKind(models.TextChoices):
+    FIGURE = "figure", _("Figure of the document")
+    INDICATOR = "indicator", _("Indicator of the matrix")
+    RUN = "run", _("Analysis run")
+    HOTSPOT = "hotspot", _("Hot spot")
+
+
+class DocumentFigure(models.TextChoices):
+    """The figures of the diagnosis document (their anchors are ``#figure-<value>``)."""
+
+    TREND = "trend", _("Trend chart of crimes registered")
+    CHOROPLETH = "choropleth", _("Choropleth map of the parishes")
+    HEAT = "heat", _("Heat grid by weekday and hour")
+    HOTSPOTS = "hotspots", _("Hot-spot map")
+
+
+class ProblemEvidence(ContractOwned):
+    """One piece of evidence a problem links to: a figure of the diagnosis document, an
+    indicator of the filled matrix (by code), an aggregate analysis run of the contract, or a
+    hot spot (a significant hot cell of such a run). The problem's free-text ``evidence``
+    stays beside these as a note."""
+
+    contract = models.ForeignKey(
+        Contract,
+        on_delete=models.CASCADE,
+        related_name="problem_evidence",
+        verbose_name=_("contract"),
+    )
+    problem = models.ForeignKey(
+        Problem, on_delete=models.CASCADE, related_name="evidence_links", verbose_name=_("problem")
+    )
+    kind = models.CharField(_("kind of evidence"), max_length=10, choices=EvidenceKind.choices)
+    figure = models.CharField(
+        _("figure"), max_length=12, choices=DocumentFigure.choices, blank=True
+    )
+    indicator_code = models.SlugField(_("indicator code"), max_length=50, blank=True)
+    run = models.ForeignKey(
+        "diagnosis.AnalysisRun",
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("analysis run"),
+    )
+    #: The H3 cell id (hexadecimal) of a hot spot.
+    cell = models.CharField(_("H3 cell"), max_length=20, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("evidence of a problem")
+        verbose_name_plural = _("evidence of problems")
+        ordering = ["problem_id", "position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.problem_id}: {self.key}"
+
+    @property
+    def key(self) -> str:
+        """The link as one string: ``figure:trend``, ``indicator:<code>``, ``run:<id>``,
+        ``hotspot:<run id>:<cell>`` (the values of the form's checkboxes)."""
+        if self.kind == EvidenceKind.FIGURE:
+            return f"figure:{self.figure}"
+        if self.kind == EvidenceKind.INDICATOR:
+            return f"indicator:{self.indicator_code}"
+        if self.kind == EvidenceKind.RUN:
+            return f"run:{self.run_id}"
+        return f"hotspot:{self.run_id}:{self.cell}"
+
+
 # =============================================================================================
 # Crime data (issue 9, points 1, 2 and 6): the national crime taxonomy, police sources and their
 # column mappings, incident data sets and incidents (police-owned), the aggregates kept current

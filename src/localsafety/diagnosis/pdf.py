@@ -151,6 +151,8 @@ def write_source(
         lines.append(f"+ {_s(problem['title'])} ({_s(_('priority'))} {_s(priority)})")
         if problem["evidence"]:
             lines.append(f"  {_s(problem['evidence'])}")
+        for link in problem.get("evidence_links") or []:
+            lines.append(f"  - {_s(link['label'])}")
     if document["matrix_version"]:
         lines.append("")
         lines.append(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from localsafety.contracts.models import Axis, Contract
 from localsafety.contracts.ownership import Need
@@ -18,6 +18,24 @@ def problem_list(user: Any, contract: Contract) -> QuerySet[Problem]:
         .of_contract(contract)
         .select_related("axis", "created_by")
     )
+
+
+def problems_with_evidence(user: Any, contract: Contract) -> list[Problem]:
+    """The contract's problems, each with ``evidence_views``: its evidence links' labels and
+    URLs (``diagnosis.evidence.link_views``)."""
+    from localsafety.diagnosis.evidence import problems_with_views
+    from localsafety.diagnosis.models import ProblemEvidence
+
+    links: QuerySet[ProblemEvidence] = ProblemEvidence.objects.visible_to(
+        user, Need.RECORD
+    ).select_related("run")
+    problems = list(
+        problem_list(user, contract).prefetch_related(Prefetch("evidence_links", queryset=links))
+    )
+    views = problems_with_views(contract, problems)
+    for problem in problems:
+        problem.evidence_views = views[problem.pk]  # type: ignore[attr-defined]
+    return problems
 
 
 def axes_of(contract: Contract) -> QuerySet[Axis]:

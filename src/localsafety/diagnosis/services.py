@@ -7,6 +7,7 @@ version it read (``core.locking``) and is kept in the history with who and why.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -18,8 +19,15 @@ from localsafety.contracts.models import Axis, Contract
 from localsafety.core.audit import create_validated, save_fields
 from localsafety.core.errors import DomainError
 from localsafety.core.locking import require_version
+from localsafety.diagnosis.evidence import check_links
 from localsafety.diagnosis.indicators import CRIME_CATEGORIES, FORMULAS
-from localsafety.diagnosis.models import Indicator, IndicatorMatrix, LocalIndicator, Problem
+from localsafety.diagnosis.models import (
+    Indicator,
+    IndicatorMatrix,
+    LocalIndicator,
+    Problem,
+    ProblemEvidence,
+)
 from localsafety.diagnosis.selectors import axes_of
 from localsafety.organisations.models import User
 
@@ -45,10 +53,14 @@ def problem_create(
     description: str = "",
     axis: Axis | None = None,
     evidence: str = "",
+    evidence_links: Iterable[str] = (),
 ) -> Problem:
+    """Record a problem; ``evidence_links`` are keys of ``diagnosis.evidence`` (figures,
+    indicators, aggregate runs and hot spots of the contract)."""
     _require_core(actor, contract)
     _check_axis(contract, axis)
-    return create_validated(
+    links = check_links(contract, evidence_links)
+    problem = create_validated(
         Problem,
         actor=actor,
         reason="created",
@@ -59,6 +71,18 @@ def problem_create(
         evidence=evidence,
         created_by=actor,
     )
+    _store_links(problem, links)
+    return problem
+
+
+def _store_links(problem: Problem, links: list[ProblemEvidence]) -> None:
+    """Replace the problem's evidence links (the contract copied from the problem)."""
+    ProblemEvidence.objects.filter(problem=problem).delete()
+    for link in links:
+        link.problem = problem
+        link.contract_id = problem.contract_id
+        link.full_clean()
+    ProblemEvidence.objects.bulk_create(links)
 
 
 @transaction.atomic
@@ -71,10 +95,13 @@ def problem_update(
     description: str,
     axis: Axis | None,
     evidence: str,
+    evidence_links: Iterable[str] | None = None,
 ) -> Problem:
-    """Correct a problem's text, axis or evidence (the Operational Core); not its priority."""
+    """Correct a problem's text, axis or evidence (the Operational Core); not its priority.
+    ``evidence_links`` replaces the linked evidence (None leaves it as it is)."""
     _require_core(actor, problem.contract)
     _check_axis(problem.contract, axis)
+    links = None if evidence_links is None else check_links(problem.contract, evidence_links)
     locked = Problem.objects.select_for_update().get(pk=problem.pk)
     require_version(locked.version, expected_version)
     locked.title = title
@@ -88,6 +115,8 @@ def problem_update(
         actor=actor,
         reason="edited",
     )
+    if links is not None:
+        _store_links(locked, links)
     return locked
 
 

@@ -41,7 +41,7 @@ def problems(request: HttpRequest, contract: Contract) -> HttpResponse:
     context = tab_context(request, contract, TAB)
     context.update(
         {
-            "problems": selectors.problem_list(request.user, contract),
+            "problems": selectors.problems_with_evidence(request.user, contract),
             "can_record": scope.in_operational_core(contract.pk),
             "can_prioritise": scope.can_decide_stage(contract.pk),
         }
@@ -57,10 +57,11 @@ def problem_create(request: AuthenticatedHttpRequest, contract: Contract) -> Htt
         scope_for(request.user).in_operational_core(contract.pk),
         _("Only the contract's Operational Core records problems."),
     )
+    form = ProblemForm(request.POST or None, contract=contract)
     return form_page(
         request,
         contract=contract,
-        form=ProblemForm(request.POST or None, contract=contract),
+        form=form,
         tab=TAB,
         title=_("Record a problem"),
         action=lambda data: services.problem_create(
@@ -70,6 +71,7 @@ def problem_create(request: AuthenticatedHttpRequest, contract: Contract) -> Htt
             description=data["description"],
             axis=data["axis"],
             evidence=data["evidence"],
+            evidence_links=form.evidence_links(),
         ),
         success=_("The problem was recorded."),
         next_url=lambda _problem: _problems_url(contract),
@@ -90,6 +92,7 @@ def problem_edit(
     form = ProblemEditForm(
         request.POST or None,
         contract=contract,
+        linked=list(problem.evidence_links.select_related("run")),
         initial={
             "title": problem.title,
             "description": problem.description,
@@ -112,6 +115,7 @@ def problem_edit(
             description=data["description"],
             axis=data["axis"],
             evidence=data["evidence"],
+            evidence_links=form.evidence_links(),
         ),
         success=_("The problem was saved."),
         next_url=lambda _problem: _problems_url(contract),

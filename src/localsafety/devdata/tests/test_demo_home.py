@@ -26,6 +26,10 @@ def test_the_lisbon_diagnosis_waits_for_the_mayor_with_its_deliverable_written(t
     problems = list(lisboa.problems.order_by("priority"))
     assert [p.priority for p in problems] == [1, 2, 3]
     assert all(p.axis_id and p.evidence and p.data_origin == "synthetic" for p in problems)
+    # The first links to its evidence in the document: the trend chart (and the crime rate
+    # when the national matrix is loaded).
+    keys = [link.key for link in problems[0].evidence_links.all()]
+    assert keys[0] == "figure:trend" and set(keys) <= {"figure:trend", "indicator:crime-rate"}
     submitted = diagnosis.decisions.get(action="submit")
     assert submitted.actor.username == "coord_1106"  # the lead organisation, not a partner
 

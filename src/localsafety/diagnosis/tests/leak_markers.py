@@ -183,6 +183,14 @@ def analysis_runs_marked(world) -> Marked:
         datasets=[{"organisation": f"{RECORD_MARK} force"}],
         results=_marked_results(False),
     )
+    # A problem whose evidence is the aggregate run's hot cell and a figure of the document.
+    problem = services.problem_create(
+        actor=world.coordinator_a,
+        contract=world.contract_a,
+        title=f"{RECORD_MARK} problem with evidence",
+        evidence_links=["figure:hotspots", f"hotspot:{aggregate.pk}:8839336291fffff"],
+    )
     return Marked(
-        records=[police, aggregate], fillers={"run_id": [str(police.pk), str(aggregate.pk)]}
+        records=[police, aggregate, problem, *problem.evidence_links.all()],
+        fillers={"run_id": [str(police.pk), str(aggregate.pk)]},
     )

@@ -332,11 +332,22 @@ def test_police_and_coordinator_walk_import_analysis_diagnosis_approval_and_pdf(
             coordinator.fill("input[name=title]", title)
             coordinator.select_option("select[name=axis]", index=1)
             coordinator.fill("textarea[name=evidence]", evidence)
+            if title == PROBLEMS[0][0]:
+                # ... linking the first to the document's hot-spot map and a hot cell, if any.
+                coordinator.check("input[name=evidence_figures][value='figure:hotspots']")
+                hot = coordinator.locator("input[name=evidence_hotspots]")
+                hot_cells = hot.count()
+                if hot_cells:
+                    hot.first.check()
             assert _fits(coordinator)
             coordinator.locator("main form button[type=submit]").first.click()
             coordinator.wait_for_load_state()
         listed = _main(coordinator)
         assert all(title in listed and evidence in listed for title, evidence in PROBLEMS)
+        document_path = reverse("diagnosis:document", args=[contract.pk])
+        evidence_link = coordinator.locator(f"main a[href='{document_path}#figure-hotspots']")
+        assert evidence_link.inner_text() == "Hot-spot map"
+        assert coordinator.locator("main a[href*='#cell-']").count() == min(hot_cells, 1)
         assert Problem.objects.filter(contract=contract, axis__isnull=False).count() == 2
         assert _fits(coordinator)
         coordinator.goto(stage_url)
@@ -391,6 +402,9 @@ def test_police_and_coordinator_walk_import_analysis_diagnosis_approval_and_pdf(
         coordinator.goto(document_url)
         assert _frozen_figures(coordinator) == before
         assert all(title in _main(coordinator) for title, _evidence in PROBLEMS)
+        assert coordinator.locator("main a[href$='#figure-hotspots']").count() == 1
+        # The figure the evidence link names is on the page under that anchor.
+        assert coordinator.locator("#figure-hotspots").count() == 1
 
         # --- 5. the PDF, downloaded from the document's link --------------------------------
         pdf_path = reverse("diagnosis:document_pdf", args=[contract.pk])
@@ -403,6 +417,7 @@ def test_police_and_coordinator_walk_import_analysis_diagnosis_approval_and_pdf(
         text = " ".join(pdf_text(content).split())
         assert contract.title in text
         assert all(title in text and evidence in text for title, evidence in PROBLEMS), text
+        assert "Hot-spot map" in text
 
         # --- 6. the coordinator's pages, on her phone, without serious accessibility faults ---
         for address in (
