@@ -66,49 +66,68 @@ def _literal(content: bytes, start: int) -> tuple[bytes, int]:
         i += 1
 
 
-def pdf_text(pdf: bytes) -> str:
-    """Every string the pages show, decoded through their fonts' ToUnicode maps; each text
-    object (``BT`` … ``ET``) on a line of its own."""
-    objects = _objects(pdf)
+def _font_maps(objects: dict[int, bytes], resources: bytes) -> dict[bytes, dict[int, str]]:
+    """The fonts a resource dictionary names, each with its ToUnicode map. Names are local:
+    typst's ``/f0`` is one font on a page and another on the next."""
     fonts: dict[bytes, dict[int, str]] = {}
-    for body in objects.values():
-        for font_dict in re.findall(rb"/Font\s*<<(.*?)>>", body, re.S):
-            for name, number in re.findall(rb"/(\w+)\s+(\d+) 0 R", font_dict):
-                font = objects.get(int(number), b"")
-                to_unicode = re.search(rb"/ToUnicode\s+(\d+) 0 R", font)
-                if to_unicode:
-                    fonts[name] = _cmap(_stream(objects[int(to_unicode.group(1))]))
+    for font_dict in re.findall(rb"/Font\s*<<(.*?)>>", resources, re.S):
+        for name, number in re.findall(rb"/(\w+)\s+(\d+) 0 R", font_dict):
+            font = objects.get(int(number), b"")
+            to_unicode = re.search(rb"/ToUnicode\s+(\d+) 0 R", font)
+            if to_unicode:
+                fonts[name] = _cmap(_stream(objects[int(to_unicode.group(1))]))
+    return fonts
+
+
+def _resources(objects: dict[int, bytes], head: bytes) -> bytes:
+    referenced = re.search(rb"/Resources\s+(\d+) 0 R", head)
+    return objects.get(int(referenced.group(1)), b"") if referenced else head
+
+
+def _shown_lines(content: bytes, fonts: dict[bytes, dict[int, str]]) -> list[str]:
+    """Each text object (``BT`` … ``ET``) of a content stream, decoded with ``fonts``."""
+    lines: list[str] = []
+    mapping: dict[int, str] = {}
+    line: list[str] = []
+    i = 0
+    while i < len(content):
+        if content[i : i + 1] == b"(":
+            raw, i = _literal(content, i)
+            line.extend(
+                mapping.get(int.from_bytes(raw[k : k + 2], "big"), "")
+                for k in range(0, len(raw) - 1, 2)
+            )
+            continue
+        selected = re.match(rb"/(\w+)\s+[\d.]+\s+Tf", content[i : i + 40])
+        if selected:
+            mapping = fonts.get(selected.group(1), {})
+            i += len(selected.group())
+            continue
+        if content[i : i + 2] == b"ET":
+            lines.append("".join(line))
+            line = []
+        i += 1
+    return lines
+
+
+def pdf_text(pdf: bytes) -> str:
+    """Every string the pages (and the forms they draw, such as embedded SVG figures) show,
+    decoded through the fonts of their own resources; each text object on a line of its own."""
+    objects = _objects(pdf)
     lines: list[str] = []
     for body in objects.values():
-        if b"stream" not in body or b"/Subtype" in body.partition(b"stream")[0]:
-            continue
-        try:
-            content = _stream(body)
-        except zlib.error:
-            continue
-        if b"BT" not in content:
-            continue
-        mapping: dict[int, str] = {}
-        line: list[str] = []
-        i = 0
-        while i < len(content):
-            byte = content[i : i + 1]
-            if byte == b"(":
-                raw, i = _literal(content, i)
-                line.extend(
-                    mapping.get(int.from_bytes(raw[k : k + 2], "big"), "")
-                    for k in range(0, len(raw) - 1, 2)
-                )
+        head = body.partition(b"stream")[0]
+        if re.search(rb"/Type\s*/Page\b", head):
+            fonts = _font_maps(objects, _resources(objects, head))
+            contents = re.search(rb"/Contents\s*(\[[^\]]*\]|\d+ 0 R)", head)
+            for number in re.findall(rb"(\d+) 0 R", contents.group(1) if contents else b""):
+                lines.extend(_shown_lines(_stream(objects[int(number)]), fonts))
+        elif b"stream" in body and re.search(rb"/Subtype\s*/Form", head):
+            try:
+                content = _stream(body)
+            except zlib.error:
                 continue
-            selected = re.match(rb"/(\w+)\s+[\d.]+\s+Tf", content[i : i + 40])
-            if selected:
-                mapping = fonts.get(selected.group(1), {})
-                i += len(selected.group())
-                continue
-            if content[i : i + 2] == b"ET":
-                lines.append("".join(line))
-                line = []
-            i += 1
+            lines.extend(_shown_lines(content, _font_maps(objects, _resources(objects, head))))
     return "\n".join(lines)
 
 

@@ -21,3 +21,17 @@ def test_typst_text_is_read_back_and_absent_text_is_not_found(tmp_path: Path):
     assert shows(pdf, "Relatório de execução")  # bold: another font, its own map
     assert shows(pdf, "1.435,06 €") and shows(pdf, "47")
     assert not shows(pdf, "1.435,07 €") and not shows(pdf, "48")
+
+
+def test_each_page_reads_its_own_fonts(tmp_path: Path):
+    """typst names fonts per page: ``/f0`` is the bold face on the first page and the italic
+    one on the second, so a reader keyed on the name alone garbles one of them."""
+    source = tmp_path / "two-pages.typ"
+    source.write_text(
+        '#text(weight: "bold", "Aprovado")\n\nCLS Lisboa — Lumiar\n'
+        "#pagebreak()\n_Roubos na via pública_ à noite\n",
+        encoding="utf-8",
+    )
+    pdf = bytes(typst.compile(str(source)))
+    for text in ("Aprovado", "CLS Lisboa — Lumiar", "Roubos na via pública", "à noite"):
+        assert shows(pdf, text), text
