@@ -210,7 +210,9 @@ def document_key(contract: Contract) -> str:
             at=Max("finished_at"),
         ),
         # Approved tables are known figures of the live crime table's suppression.
-        _aggregate(DiagnosisSnapshot.objects.filter(contract=contract), n=Count("pk"), top=Max("pk")),
+        _aggregate(
+            DiagnosisSnapshot.objects.filter(contract=contract), n=Count("pk"), top=Max("pk")
+        ),
     )
     digest = hashlib.sha256(repr(inputs).encode()).hexdigest()
     return f"diagnosis:document:{digest}"
