@@ -199,6 +199,7 @@ def document_key(contract: Contract) -> str:
             top=Max("pk"),
             at=Max("finished_at"),
         ),
+        # Counts written without a data set of their own (a recount, a bulk load).
         _aggregate(IncidentCount.objects.all(), top=Max("pk")),
         _statistics_state(),
         IndicatorMatrix.objects.order_by("-version").values_list("pk", "version").first(),
@@ -209,7 +210,8 @@ def document_key(contract: Contract) -> str:
             top=Max("pk"),
             at=Max("finished_at"),
         ),
-        # Approved tables are known figures of the live crime table's suppression.
+        # Approved tables are known figures of the live crime table's suppression (a new one
+        # also moves the generation; this holds should one be written in bulk).
         _aggregate(
             DiagnosisSnapshot.objects.filter(contract=contract), n=Count("pk"), top=Max("pk")
         ),
