@@ -22,8 +22,13 @@ from localsafety.core.http import AuthenticatedHttpRequest
 from localsafety.diagnosis import selectors, services
 from localsafety.diagnosis.aggregates import ALL, contract_crime_table
 from localsafety.diagnosis.charts import bar_chart
-from localsafety.diagnosis.document import document_for
-from localsafety.diagnosis.document_figures import document_figures, indicator_lines
+from localsafety.diagnosis.document import document_with
+from localsafety.diagnosis.document_figures import (
+    Figure,
+    IndicatorLine,
+    document_figures,
+    indicator_lines,
+)
 from localsafety.diagnosis.forms import PriorityForm, ProblemEditForm, ProblemForm
 from localsafety.diagnosis.pdf import render_pdf
 from localsafety.territory.models import Area
@@ -223,16 +228,26 @@ def _charts(document: dict[str, Any]) -> list[tuple[str, str, str]]:
     return out
 
 
+DocumentParts = tuple[
+    list[tuple[str, str, str]], list[Figure], tuple[list[str], list[IndicatorLine], str]
+]
+
+
+def document_parts(doc: dict[str, Any]) -> DocumentParts:
+    """What the page and the PDF draw from the document (kept with the live one in the cache)."""
+    return _charts(doc), document_figures(doc), indicator_lines(doc)
+
+
 @contract_view("record")
 def document(request: HttpRequest, contract: Contract) -> HttpResponse:
-    doc = document_for(contract)
-    columns, lines, indicators_provenance = indicator_lines(doc)
+    doc, (charts, figures, matrix) = document_with(contract, document_parts)
+    columns, lines, indicators_provenance = matrix
     context = tab_context(request, contract, TAB)
     context.update(
         {
             "document": doc,
-            "charts": _charts(doc),
-            "figures": document_figures(doc),
+            "charts": charts,
+            "figures": figures,
             "indicator_columns": columns,
             "indicator_lines": lines,
             "indicators_provenance": indicators_provenance,
@@ -244,13 +259,13 @@ def document(request: HttpRequest, contract: Contract) -> HttpResponse:
 
 @contract_view("record")
 def document_pdf(request: HttpRequest, contract: Contract) -> HttpResponse:
-    doc = document_for(contract)
+    doc, (charts, figures, matrix) = document_with(contract, document_parts)
     pdf = render_pdf(
         title=_("Local safety diagnosis: %(contract)s") % {"contract": contract.title},
         document=doc,
-        charts=[(caption, svg) for _title, caption, svg in _charts(doc)],
-        figures=document_figures(doc),
-        indicators=indicator_lines(doc),
+        charts=[(caption, svg) for _title, caption, svg in charts],
+        figures=figures,
+        indicators=matrix,
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="diagnosis-{contract.pk}.pdf"'
