@@ -32,8 +32,9 @@ incident records.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections import defaultdict
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +54,8 @@ from localsafety.diagnosis.models import (
     IncidentCount,
 )
 from localsafety.territory.models import AreaKind
+
+logger = logging.getLogger(__name__)
 
 ALL = "all"
 #: Bump when the suppression's rules change, so cached results are recomputed.
@@ -254,3 +257,27 @@ def municipal_yearly_counts(user: Any, contract: Contract) -> list[tuple[int, in
         for row in table.rows
         if row.area_code == code and row.category_code == ALL and row.year is not None
     ]
+
+
+def warm_contract_releases(municipality_codes: Iterable[str]) -> int:
+    """Compute (and so cache) the suppressed release of every contract of these municipalities.
+
+    Run after an import has committed new counts: the release's secondary suppression takes
+    seconds for a large territory and is cached under a digest of its inputs, so the first
+    reader after the import would otherwise wait for it. The release is computed as an
+    outsider reads it (the suppressed one; police read the counts whole, uncached). A contract
+    that fails is logged and skipped; the number of releases computed is returned.
+    """
+    codes = sorted({str(code) for code in municipality_codes if code})
+    if not codes:
+        return 0
+    warmed = 0
+    contracts = Contract.objects.filter(municipality__code__in=codes).select_related("municipality")
+    for contract in contracts.order_by("pk"):
+        try:
+            contract_crime_table(None, contract)
+        except Exception:  # noqa: BLE001 - a cold cache is slower, never wrong
+            logger.exception("warming the crime release of contract %s failed", contract.pk)
+            continue
+        warmed += 1
+    return warmed

@@ -234,7 +234,25 @@ def _run(dataset: IncidentDataset, source: str | Path | IO[bytes], name: str) ->
             finished_at=timezone.now(),
         )
         return
+    _warm_releases(dataset_id, result)
     _finish(dataset, result)
+
+
+def _warm_releases(dataset_id: int, result: IncidentImportResult) -> None:
+    """After the import has committed: compute the suppressed crime release of every contract
+    whose municipality received records, so that the first reader does not wait for it. A
+    failure here is logged; the import has succeeded all the same."""
+    if not result.municipality_ids:
+        return
+    from localsafety.diagnosis.aggregates import warm_contract_releases
+    from localsafety.territory.models import Area
+
+    _set_progress(dataset_id, progress=99, message=_("Preparing the shared figures…"))
+    try:
+        codes = Area.objects.filter(pk__in=result.municipality_ids).values_list("code", flat=True)
+        warm_contract_releases(list(codes))
+    except Exception:  # noqa: BLE001 - the records are stored; only the cache stays cold
+        logger.exception("preparing the crime releases after import %s failed", dataset_id)
 
 
 def incident_dataset_run(*, dataset_id: int) -> None:

@@ -6,8 +6,9 @@ An import adds the counts of the records it stores, grouped by unit (parish, mun
 H3 cell at resolutions 7 and 8: resolution 9 is the owning force's alone, read from its
 records), year, month (of the local start time) and category, in the
 same transaction as the records: one ``INSERT … ON CONFLICT … DO UPDATE SET count = count +
-excluded.count`` (SQLite and PostgreSQL alike). ``recount`` rebuilds an organisation's counts
-from its records (after a deletion, or to check the running sums).
+excluded.count`` (SQLite and PostgreSQL alike; on PostgreSQL many rows a statement, given as
+arrays). ``recount`` rebuilds an organisation's counts from its records (after a deletion, or
+to check the running sums).
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ from localsafety.territory.models import Area
 COUNT_COLUMNS = ("organisation_id", "unit", "unit_code", "year", "month", "category_id", "count")
 
 
-#: On PostgreSQL, count rows per upsert statement (one round trip for many rows; each key
-#: appears once in a statement, as ON CONFLICT DO UPDATE requires).
-ROWS_PER_STATEMENT = 1000
+#: On PostgreSQL, count rows per upsert statement (one round trip for many rows, given as
+#: arrays: ``unnest`` turns them into rows; each key appears once in a statement, as ON
+#: CONFLICT DO UPDATE requires).
+ROWS_PER_STATEMENT = 50_000
 
 
 def _upsert_sql(rows: int = 1) -> str:
@@ -43,14 +45,31 @@ def _upsert_sql(rows: int = 1) -> str:
     )
 
 
+def _upsert_arrays_sql() -> str:
+    """PostgreSQL: the upsert of rows given as one array per column (``unnest``): a short
+    statement whatever the number of rows (thousands of placeholders cost more to send and
+    parse than the rows themselves)."""
+    quote = connection.ops.quote_name
+    table = quote(IncidentCount._meta.db_table)
+    names = ", ".join(quote(name) for name in COUNT_COLUMNS)
+    key = ", ".join(quote(name) for name in COUNT_COLUMNS[:-1])
+    count = quote("count")
+    arrays = "%s::bigint[], %s::text[], %s::text[], %s::bigint[], %s::bigint[], %s::bigint[], "
+    return (
+        f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}%s::bigint[]) "  # noqa: S608
+        f"ON CONFLICT ({key}) DO UPDATE SET {count} = {table}.{count} + excluded.{count}"
+    )
+
+
 def _upsert(rows: list[tuple[Any, ...]]) -> None:
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             cursor.executemany(_upsert_sql(), rows)  # in process: no round trips to save
             return
+        sql = _upsert_arrays_sql()
         for start in range(0, len(rows), ROWS_PER_STATEMENT):
             chunk = rows[start : start + ROWS_PER_STATEMENT]
-            cursor.execute(_upsert_sql(len(chunk)), [value for row in chunk for value in row])
+            cursor.execute(sql, [list(column) for column in zip(*chunk, strict=True)])
 
 
 def _grouped(frame: pd.DataFrame, key: str) -> pd.DataFrame:

@@ -3,7 +3,8 @@
 The table comes from ``core.tabular`` (any encoding, separator or spreadsheet); this module
 maps its columns (``fields``), parses them at once (numpy/pyarrow, no per-row Python except
 the H3 call), collects every problem as file/row/column/reason and refuses the file whole if
-there is any. Otherwise one transaction stores the new records with a single ``executemany``
+there is any. Otherwise one transaction stores the new records -- ``executemany`` on SQLite,
+one ``COPY ... FROM STDIN`` on PostgreSQL (``copy_blocks``: text formatted by pyarrow) --
 (records of the same source already stored are skipped: re-importing does not duplicate) and
 adds their counts to the aggregates (``aggregates.add_counts``).
 
@@ -57,6 +58,8 @@ class IncidentImportResult:
     swapped: int = 0
     period: tuple[Any, Any] = (None, None)
     notes: list[str] = field(default_factory=list)
+    #: The municipalities (area ids) that received new records.
+    municipality_ids: list[int] = field(default_factory=list)
 
 
 class _Problems:
@@ -393,6 +396,87 @@ def _row_batch(prepared: dict[str, Any], keep: np.ndarray) -> Any:
     )
 
 
+def copy_sql() -> str:
+    """PostgreSQL's ``COPY ... FROM STDIN`` (text format) of every column of ``INSERT_COLUMNS``,
+    the rows given by ``copy_blocks``."""
+    table = connection.ops.quote_name(Incident._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(name) for name in INSERT_COLUMNS)
+    return f"COPY {table} ({names}) FROM STDIN"
+
+
+def _copy_text(values: Any, absent: np.ndarray | None = None) -> pa.Array:
+    """One column in COPY's text form (``\\N`` where ``absent``), cast by pyarrow in C."""
+    array = pa.array(values, mask=absent).cast(pa.string())
+    return array.fill_null("\\N") if absent is not None and absent.any() else array
+
+
+def _copy_escaped(values: np.ndarray) -> pa.Array:
+    """Free text in COPY's text form: backslash, tab, newline and carriage return escaped."""
+    array = pa.array(values, type=pa.string())
+    for raw, escaped in (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r")):
+        array = pc.replace_substring(array, raw, escaped)
+    return array
+
+
+def _copy_stamp(values: np.ndarray) -> pa.Array:
+    """UTC ``datetime64[s]`` as ``YYYY-MM-DD HH:MM:SS+00`` (explicitly UTC, whatever the
+    session's time zone)."""
+    text = pa.array(values.astype("datetime64[s]")).cast(pa.string())
+    return pc.binary_join_element_wise(text, "+00", "")
+
+
+def copy_blocks(
+    prepared: dict[str, Any], keep: np.ndarray, dataset: IncidentDataset
+) -> Iterator[tuple[int, memoryview]]:
+    """The rows of ``keep`` as COPY text, in blocks of ``INSERT_BATCH`` rows: (row count,
+    the block's bytes). Every column is formatted at once by pyarrow (no Python per row);
+    the values are those ``incident_rows`` binds (floats in their shortest exact form)."""
+    owner = "\t".join(
+        str(int(value)) for value in (dataset.organisation_id, dataset.pk, dataset.source_id)
+    )
+    chosen = np.flatnonzero(keep)
+    for start in range(0, len(chosen), INSERT_BATCH):
+        rows = chosen[start : start + INSERT_BATCH]
+        no_point = np.isnan(prepared["lon"][rows])
+        columns = [
+            _copy_escaped(prepared["record_id"][rows]),
+            _copy_text(prepared["category_id"][rows]),
+            _copy_stamp(prepared["occurred_from"][rows]),
+            _copy_stamp(prepared["occurred_to"][rows]),
+            _copy_text(prepared["lon"][rows], no_point),
+            _copy_text(prepared["lat"][rows], no_point),
+            _copy_text(prepared["method"][rows]),
+            _copy_text(prepared["parish_id"][rows], prepared["parish_id"][rows] == 0),
+            _copy_text(prepared["municipality_id"][rows], prepared["municipality_id"][rows] == 0),
+            _copy_text(prepared["h3_7"][rows], no_point),
+            _copy_text(prepared["h3_8"][rows], no_point),
+            _copy_text(prepared["h3_9"][rows], no_point),
+        ]
+        line = pc.binary_join_element_wise(owner, *columns, "\t")
+        lines = pc.binary_join_element_wise(line, "", "\n")
+        offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)
+        first, last = int(offsets[lines.offset]), int(offsets[lines.offset + len(lines)])
+        yield len(rows), memoryview(lines.buffers()[2])[first:last]
+
+
+def _copy_rows(
+    prepared: dict[str, Any],
+    keep: np.ndarray,
+    dataset: IncidentDataset,
+    on_block: Callable[[int], None],
+) -> None:
+    """PostgreSQL: the rows of ``keep`` with a ``COPY ... FROM STDIN`` per block, in the
+    caller's transaction (a failure anywhere raises, and the transaction rolls every row
+    back). ``on_block`` runs between two COPY statements: the connection is busy during one
+    (a progress update on it then would wait for ever)."""
+    sql = copy_sql()
+    with connection.cursor() as cursor:
+        for count, block in copy_blocks(prepared, keep, dataset):
+            with cursor.cursor.copy(sql) as copy:
+                copy.write(block)
+            on_block(count)
+
+
 #: On SQLite, an import of at least this many records that is at least half the size of the
 #: table rebuilds the incident table's secondary indexes (time, H3 cell) after its rows
 #: instead of updating them row by row (``_rebuilt_indexes``).
@@ -456,21 +540,29 @@ def store(
     result.created = int(keep.sum())
     result.skipped = prepared["rows"] - result.created
     sql = insert_sql(dataset)
-    rows = incident_rows(prepared, keep)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             # A page cache large enough for the indexes of a big import (the default 2 MB
             # makes every insert into a random-keyed index read pages from disk).
             cursor.execute("PRAGMA cache_size = -262144")
     done = 0
+
+    def stored(count: int) -> None:
+        nonlocal done
+        done += count
+        progress(70 + int(20 * done / max(result.created, 1)), _("Storing records"))
+
     # A savepoint when the caller's transaction is open: the dropped indexes come back even
     # when a caller without one (the demo data) fails half-way.
     with transaction.atomic(), _rebuilt_indexes(result.created):
-        with connection.cursor() as cursor:
-            for batch in rows:
-                cursor.executemany(sql, batch)
-                done += len(batch)
-                progress(70 + int(20 * done / max(result.created, 1)), _("Storing records"))
+        if connection.vendor == "postgresql":
+            if result.created:
+                _copy_rows(prepared, keep, dataset, stored)
+        else:
+            with connection.cursor() as cursor:
+                for batch in incident_rows(prepared, keep):
+                    cursor.executemany(sql, batch)
+                    stored(len(batch))
     progress(92, _("Updating the aggregates"))
     aggregates.add_counts(
         organisation_id=dataset.organisation_id,
@@ -484,6 +576,8 @@ def store(
         },
     )
     if result.created:
+        municipalities = np.unique(prepared["municipality_id"][keep])
+        result.municipality_ids = [int(pk) for pk in municipalities if pk]
         days = prepared["local_from"][keep].astype("datetime64[D]")
         result.period = (days.min().item(), days.max().item())
     return result

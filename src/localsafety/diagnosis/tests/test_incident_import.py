@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.utils import translation
 from pyproj import Transformer
 
@@ -383,13 +384,15 @@ def test_a_failure_during_a_large_insert_keeps_the_indexes_and_stores_nothing(
     run(world, write(tmp_path, GOOD, name="earlier.csv"), source)
     before, indexes = states(), _index_definitions()
     monkeypatch.setattr(incidents, "REBUILD_INDEXES_MIN_ROWS", 1)
-    real_rows = incidents.incident_rows
+    # The rows come from ``incident_rows`` on SQLite, from ``copy_blocks`` on PostgreSQL.
+    name = "copy_blocks" if connection.vendor == "postgresql" else "incident_rows"
+    real_rows = getattr(incidents, name)
 
-    def failing(prepared, keep):
-        yield from real_rows(prepared, keep)
+    def failing(*args):
+        yield from real_rows(*args)
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(incidents, "incident_rows", failing)
+    monkeypatch.setattr(incidents, name, failing)
     newer = write(tmp_path, GOOD.replace("P-00", "Q-00"), name="newer.csv")
     dataset = run(world, newer, source)
     assert dataset.status == DatasetStatus.FAILED
@@ -417,3 +420,110 @@ def test_counts_upserted_a_few_rows_per_statement_are_the_same(
     assert run(world, newer, source).status == DatasetStatus.DONE
     doubled = sorted((row[1:-1], row[-1]) for row in states()[1])
     assert all(count % 2 == 0 for _key, count in doubled)
+
+
+def test_postgresql_copy_failing_half_way_stores_nothing_and_re_import_adds_nothing(
+    world, source, tmp_path, monkeypatch
+):
+    """PostgreSQL stores the rows with COPY, a statement per block: a constraint violation in
+    a later block (a record of an earlier block sent again: the unique (source, record id)
+    key) rolls back the blocks already copied, the counts and nothing else."""
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    from localsafety.diagnosis.importing import incidents
+
+    run(world, write(tmp_path, GOOD, name="earlier.csv"), source)
+    before = states()
+    monkeypatch.setattr(incidents, "INSERT_BATCH", 1)
+    real_blocks = incidents.copy_blocks
+    sent: list[int] = []
+
+    def duplicating(prepared, keep, dataset):
+        first = None
+        for count, block in real_blocks(prepared, keep, dataset):
+            first = first or bytes(block)
+            sent.append(count)
+            yield count, block
+        yield 1, memoryview(first)  # the first record again: a unique violation
+
+    monkeypatch.setattr(incidents, "copy_blocks", duplicating)
+    newer = write(tmp_path, GOOD.replace("P-00", "Q-00"), name="newer.csv")
+    dataset = run(world, newer, source)
+    assert dataset.status == DatasetStatus.FAILED
+    assert "incident_unique_source_record" in dataset.message
+    assert sent == [1, 1, 1]  # three blocks were copied before the failing one
+    assert states() == before
+    assert not Incident.objects.filter(source_record_id__startswith="Q-").exists()
+
+    monkeypatch.setattr(incidents, "copy_blocks", real_blocks)
+    done = run(world, write(tmp_path, GOOD.replace("P-00", "Q-00"), name="again.csv"), source)
+    assert (done.status, done.created_count) == (DatasetStatus.DONE, 3)
+    stored = states()
+    repeated = run(world, write(tmp_path, GOOD.replace("P-00", "Q-00"), name="third.csv"), source)
+    assert (repeated.created_count, repeated.skipped_count) == (0, 3)
+    assert states() == stored  # neither records nor counts added twice
+
+
+def _import_through_the_task(world, source) -> IncidentDataset:
+    from localsafety.diagnosis.tasks import run_incident_import
+
+    upload = SimpleUploadedFile("export.csv", GOOD.encode("latin-1"), content_type="text/csv")
+    dataset = data_services.incident_dataset_create(
+        actor=world.commander_a,
+        organisation=world.psp,
+        source_name=source.name,
+        uploaded_file=upload,
+    )
+    data_services.incident_dataset_queue(actor=world.commander_a, dataset=dataset)
+    run_incident_import.call(dataset.pk)
+    dataset.refresh_from_db()
+    return dataset
+
+
+def test_an_import_task_prepares_the_release_of_the_contracts_it_touched(
+    world, source, monkeypatch
+):
+    """After the import's records are stored, the task computes the suppressed crime release
+    of every contract of the municipalities that received records: the first reader finds
+    it cached (the suppression does not run again)."""
+    from localsafety.diagnosis import aggregates
+
+    suppressed: list[int] = []
+    real_suppress = aggregates.suppress
+    monkeypatch.setattr(
+        aggregates, "suppress", lambda *a, **k: suppressed.append(1) or real_suppress(*a, **k)
+    )
+    messages: list[str] = []
+    real_progress = data_services._set_progress
+
+    def progress(dataset_id, **values):
+        messages.append(str(values.get("message", "")))
+        real_progress(dataset_id, **values)
+
+    monkeypatch.setattr(data_services, "_set_progress", progress)
+    dataset = _import_through_the_task(world, source)
+    assert dataset.status == DatasetStatus.DONE, (dataset.message, dataset.problems)
+    assert dataset.created_count == 3
+    assert "Preparing the shared figures…" in messages
+    assert messages.index("Preparing the shared figures…") < len(messages) - 1  # then done
+    touched = world.contract_a.municipality
+    assert touched == world.municipality_a
+    assert len(suppressed) >= 1  # computed by the task, once per contract of Lisboa
+    computed = len(suppressed)
+    table = aggregates.contract_crime_table(world.partner_a, world.contract_a)
+    assert len(suppressed) == computed  # read from the cache
+    assert table.suppressed and table.rows
+    # A contract of a municipality without new records is left alone.
+    assert world.contract_b.municipality != touched
+
+
+def test_a_failure_preparing_the_releases_does_not_fail_the_import(world, source, monkeypatch):
+    from localsafety.diagnosis import aggregates
+
+    def broken(codes):
+        raise RuntimeError("cache down")
+
+    monkeypatch.setattr(aggregates, "warm_contract_releases", broken)
+    dataset = _import_through_the_task(world, source)
+    assert dataset.status == DatasetStatus.DONE, dataset.message
+    assert Incident.objects.filter(dataset=dataset).count() == 3
