@@ -40,7 +40,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Sum
+from django.db.models import Count, Max, Q, Sum
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from localsafety.analysis.suppression import Item, cube_items, suppress
@@ -52,6 +53,7 @@ from localsafety.diagnosis.models import (
     CrimeCategory,
     DiagnosisSnapshot,
     IncidentCount,
+    IncidentDataset,
 )
 from localsafety.territory.models import AreaKind
 
@@ -61,6 +63,9 @@ ALL = "all"
 #: Bump when the suppression's rules change, so cached results are recomputed.
 SUPPRESSION_VERSION = 2
 OTHER = "~other"  # the municipality's counts outside the contract's parishes (or unlocated)
+#: How long an outsider's release is kept whole; its key holds the version of every input, so
+#: this only bounds memory (and a renamed crime group's old name).
+RELEASE_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -164,7 +169,65 @@ def approved_items(
     return out
 
 
+def release_key(contract: Contract) -> str:
+    """The cache key of the contract's release as every reader who is not police reads it: a
+    digest of the version of what it is computed from, read in a few aggregate queries (the
+    counts themselves are thousands of rows at national scale)."""
+    generation = (
+        Contract.objects.filter(pk=contract.pk).values_list("updated_at", flat=True).first()
+    )
+    inputs = (
+        SUPPRESSION_VERSION,
+        contract.pk,
+        # Moved by every write to a row of the contract (its areas, its stages and their
+        # snapshots) and by a rename of its municipality.
+        generation.isoformat() if generation else None,
+        get_language(),
+        settings.LOCALSAFETY_SMALL_COUNT_THRESHOLD,
+        # Every import and deletion of a data set changes the counts kept at import.
+        sorted(
+            IncidentDataset.objects.aggregate(
+                n=Count("pk"), top=Max("pk"), at=Max("finished_at")
+            ).items()
+        ),
+        # The territory's counts themselves, summed in the database (a recount or a bulk
+        # load writes counts without a data set of its own).
+        sorted(
+            IncidentCount.objects.filter(
+                Q(
+                    unit=CountUnit.PARISH,
+                    unit_code__in=contract.areas.filter(kind=AreaKind.PARISH).values("code"),
+                )
+                | Q(unit=CountUnit.MUNICIPALITY, unit_code=contract.municipality.code)
+            )
+            .aggregate(n=Count("pk"), total=Sum("count"), top=Max("pk"))
+            .items()
+        ),
+        sorted(CrimeCategory.objects.aggregate(n=Count("pk"), top=Max("pk")).items()),
+        sorted(
+            DiagnosisSnapshot.objects.filter(contract=contract)
+            .aggregate(n=Count("pk"), top=Max("pk"))
+            .items()
+        ),
+    )
+    return "diagnosis:crime-release:" + hashlib.sha256(repr(inputs).encode()).hexdigest()
+
+
 def contract_crime_table(user: Any, contract: Contract) -> CrimeTable:
+    """The contract's release as ``user`` may read it: whole for police of every force whose
+    records are counted, suppressed for everyone else -- one table, the same for all of them,
+    so it is kept in the cache under :func:`release_key`."""
+    if scope_for(user).police_organisation_ids:
+        return _crime_table(user, contract)
+    key = release_key(contract)
+    table: CrimeTable | None = cache.get(key)
+    if table is None:
+        table = _crime_table(user, contract)
+        cache.set(key, table, RELEASE_SECONDS)
+    return table
+
+
+def _crime_table(user: Any, contract: Contract) -> CrimeTable:
     municipality = contract.municipality
     parishes = {
         a.code: a.name for a in contract.areas.filter(kind=AreaKind.PARISH).order_by("code")

@@ -9,6 +9,7 @@ import itertools
 
 import numpy as np
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
@@ -219,3 +220,29 @@ def test_suppression_runs_once_per_data_and_again_when_data_change(crime, monkey
     IncidentCount.objects.filter(unit_code=LUMIAR, year=2022).update(count=51)
     aggregates.contract_crime_table(crime.partner_a, crime.contract_a)
     assert len(calls) == 2
+
+
+def test_an_outsiders_release_is_read_whole_from_the_cache_until_its_inputs_change(crime):
+    """Every reader who is not police reads one release: after the first, the counts are not
+    read again (a few version queries only), and any change of its inputs is seen at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from localsafety.diagnosis import aggregates
+
+    first = aggregates.contract_crime_table(crime.partner_a, crime.contract_a)
+    with CaptureQueriesContext(connection) as queries:
+        again = aggregates.contract_crime_table(crime.mayor_a, crime.contract_a)
+    assert again.rows == first.rows
+    assert not [q for q in queries.captured_queries if "GROUP BY" in q["sql"]]
+    assert len(queries.captured_queries) <= 7  # the reader's scope (2) and the key (5)
+    # A count changed in place (no new data set) is still seen: the key sums the territory's
+    # counts in the database.
+    IncidentCount.objects.filter(unit_code=LUMIAR, year=2022).update(count=51)
+    changed = aggregates.contract_crime_table(crime.partner_a, crime.contract_a)
+    assert changed.rows != first.rows
+    # A smaller threshold shows more.
+    with override_settings(LOCALSAFETY_SMALL_COUNT_THRESHOLD=2):
+        lower = aggregates.contract_crime_table(crime.partner_a, crime.contract_a)
+    hidden = sum(row.count is None for row in changed.rows)
+    assert sum(row.count is None for row in lower.rows) < hidden
